@@ -1,0 +1,124 @@
+"""Catalog data shared by every scanner: regulations, hardening roles, and check metadata.
+
+A check (configuration), a rule (credentials) and a risk (network) all carry the same
+metadata: id, severity, Vietnamese and English title, rationale and remediation, the role and
+tags that fix it, and references. :func:`parse_metadata` validates it once for all of them, so
+a bad entry is refused on load with a message that names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from scanners.errors import CatalogError
+from scanners.findings import Remediation, Severity, Text
+
+CONFIDENCES = ("letter", "verified", "secondary")
+
+
+@dataclass(frozen=True)
+class Regulation:
+    key: str
+    document: Text
+    requirement: Text
+    confidence: str
+
+    @property
+    def to_be_verified(self) -> bool:
+        return self.confidence == "secondary"
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    """Metadata of one check, rule or risk entry."""
+
+    id: str
+    severity: Severity
+    title: Text
+    rationale: Text
+    remediation: Remediation
+    references: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+
+
+def load_yaml_resource(name: str) -> Any:
+    text = resources.files("scanners.catalog").joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def regulations() -> Mapping[str, Regulation]:
+    data = load_yaml_resource("regulations.yml")
+    result = {}
+    for key, entry in data.items():
+        if entry.get("confidence") not in CONFIDENCES:
+            raise CatalogError(f"regulations.yml: {key}: confidence must be one of {CONFIDENCES}")
+        result[key] = Regulation(
+            key=key,
+            document=Text(vi=entry["document"], en=entry.get("document_en", entry["document"])),
+            requirement=Text.from_dict(entry["requirement"]),
+            confidence=entry["confidence"],
+        )
+    return result
+
+
+@cache
+def roles() -> Mapping[str, Mapping[str, str]]:
+    """role name -> {tag: on/off variable} for every hardening role."""
+    data = load_yaml_resource("roles.yml")
+    return {role: dict(areas) for role, areas in data.items()}
+
+
+def _text(entry: Mapping[str, Any], field: str, where: str) -> Text:
+    value = entry.get(field)
+    if not isinstance(value, Mapping):
+        raise CatalogError(f"{where}: {field} needs vi and en text")
+    for lang in ("vi", "en"):
+        if not isinstance(value.get(lang), str) or not value[lang].strip():
+            raise CatalogError(f"{where}: {field}.{lang} is missing")
+    return Text(vi=value["vi"].strip(), en=value["en"].strip())
+
+
+def parse_metadata(entry: Mapping[str, Any], where: str, expected_id: str | None = None) -> CheckMeta:
+    """Validate and build one entry's metadata; ``where`` names it in every error."""
+    check_id = entry.get("id")
+    if not isinstance(check_id, str) or not check_id:
+        raise CatalogError(f"{where}: no id")
+    if expected_id is not None and check_id != expected_id:
+        raise CatalogError(f"{where}: id {check_id} does not match its file name {expected_id}")
+    try:
+        severity = Severity(entry.get("severity"))
+    except ValueError:
+        raise CatalogError(f"{where}: severity {entry.get('severity')!r} is not valid") from None
+    fix = entry.get("fix") or {}
+    role = fix.get("role")
+    tags = tuple(fix.get("tags") or ())
+    if role is not None:
+        known = roles()
+        if role not in known:
+            raise CatalogError(f"{where}: unknown role {role!r}")
+        for tag in tags:
+            if tag not in known[role]:
+                raise CatalogError(f"{where}: role {role} has no tag {tag!r}")
+    elif tags:
+        raise CatalogError(f"{where}: tags given without a role")
+    references = tuple(entry.get("references") or ())
+    catalog = regulations()
+    for key in references:
+        if key not in catalog:
+            raise CatalogError(f"{where}: unknown reference {key!r}")
+    return CheckMeta(
+        id=check_id,
+        severity=severity,
+        title=_text(entry, "title", where),
+        rationale=_text(entry, "rationale", where),
+        remediation=Remediation(text=_text(entry, "remediation", where), role=role, tags=tags),
+        references=references,
+        groups=tuple(entry.get("groups") or ()),
+    )

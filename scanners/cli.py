@@ -1,0 +1,130 @@
+"""The ``hisguard`` command: a thin layer that parses options and hands over to the modules.
+
+Every user-caused error is a HisguardError; it is printed as one line and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from scanners import __version__
+from scanners.cli_options import inventory_options, open_inventory
+from scanners.errors import HisguardError
+from scanners.inventory import Facility
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hisguard")
+def cli() -> None:
+    """hisguard: scan and harden the IT fleet of a BHYT medical facility."""
+
+
+@cli.group()
+def inventory() -> None:
+    """Read the facility inventory."""
+
+
+@inventory.command("show")
+@inventory_options
+@click.option("--facility", help="5-digit facility code (default: all).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+def inventory_show(
+    inventory_paths: tuple[str, ...], vault_password_file: str | None, facility: str | None, output_format: str
+) -> None:
+    """Show the facilities and hosts an inventory declares (never a secret)."""
+    inv = open_inventory(inventory_paths, vault_password_file)
+    facilities = inv.select(facility)
+    if output_format == "json":
+        click.echo(json.dumps([_facility_doc(f) for f in facilities], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for fac in facilities:
+        table = Table(title=f"{fac.code} · {fac.name} · {fac.province}")
+        for column in ("host", "address", "groups", "allowed TCP ports"):
+            table.add_column(column)
+        for host in fac.hosts:
+            table.add_row(
+                host.name,
+                f"{host.address}:{host.port}",
+                ", ".join(g for g in host.groups if not g.startswith("facility_")),
+                ", ".join(str(p) for p in host.allowed_tcp_ports),
+            )
+        console.print(table)
+        console.print(
+            f"networks: {', '.join(map(str, fac.networks))}  "
+            f"exclude: {', '.join(map(str, fac.scan_exclude)) or '-'}  "
+            f"management: {', '.join(map(str, fac.management_networks)) or '-'}  "
+            f"portal accounts: {len(fac.portal_accounts)}"
+        )
+
+
+def _facility_doc(fac: Facility) -> dict[str, Any]:
+    return {
+        "code": fac.code,
+        "name": fac.name,
+        "province": fac.province,
+        "networks": [str(n) for n in fac.networks],
+        "scan_exclude": [str(n) for n in fac.scan_exclude],
+        "management_networks": [str(n) for n in fac.management_networks],
+        "review_period_months": fac.review_period_months,
+        "portal_accounts": [
+            {
+                "name": a.name,
+                "username": a.username,
+                "holder": a.holder,
+                "purpose": a.purpose,
+                "allowed_hosts": list(a.allowed_hosts),
+                "granted": a.granted.isoformat() if a.granted else None,
+                "reviewed": a.reviewed.isoformat() if a.reviewed else None,
+                "password_in_vault": a.password is not None,
+            }
+            for a in fac.portal_accounts
+        ],
+        "hosts": [
+            {
+                "name": h.name,
+                "address": h.address,
+                "port": h.port,
+                "user": h.user,
+                "groups": list(h.groups),
+                "allowed_tcp_ports": list(h.allowed_tcp_ports),
+            }
+            for h in fac.hosts
+        ],
+    }
+
+
+@cli.group()
+def scan() -> None:
+    """Scan the fleet: credentials, configuration, network."""
+
+
+# Commands of the other packages register here, each when it works.
+
+
+def main() -> None:
+    try:
+        # Scan commands return their exit status (0, 1 findings, 2 failed run).
+        status = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("hisguard: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 1 or isinstance(exc, click.UsageError) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except HisguardError as exc:
+        click.echo(f"hisguard: error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("hisguard: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(status if isinstance(status, int) else 0)

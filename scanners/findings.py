@@ -1,0 +1,283 @@
+"""Findings and runs: the typed, immutable records every scanner produces.
+
+A finding never holds a secret. Scanners pass redacted evidence for display and the raw
+material that identifies the problem only to :func:`fingerprint`, which keeps nothing but an
+HMAC of it under the installation key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from scanners.keys import installation_key
+
+
+class Status(StrEnum):
+    FAIL = "fail"
+    PASS = "pass"
+    ERROR = "error"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical 4 ... info 0."""
+        return _SEVERITY_RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-visible string in Vietnamese (first) and English."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    def to_dict(self) -> dict[str, str]:
+        return {"vi": self.vi, "en": self.en}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Text:
+        return cls(vi=str(data["vi"]), en=str(data["en"]))
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """What fixes a finding: the text, and the hardening role and tags that close it."""
+
+    text: Text
+    role: str | None = None
+    tags: tuple[str, ...] = ()
+    playbook: str = "playbooks/harden.yml"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "vi": self.text.vi,
+            "en": self.text.en,
+            "role": self.role,
+            "tags": list(self.tags),
+            "playbook": self.playbook,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Remediation:
+        return cls(
+            text=Text(vi=str(data["vi"]), en=str(data["en"])),
+            role=data.get("role"),
+            tags=tuple(data.get("tags") or ()),
+            playbook=str(data.get("playbook") or "playbooks/harden.yml"),
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of one check on one resource of one host.
+
+    ``evidence`` is already redacted (a key name, a length, at most two leading characters);
+    ``details`` holds extra display-safe facts (mode, owner, secret kind, account name...).
+    """
+
+    check_id: str
+    status: Status
+    severity: Severity
+    facility: str
+    host: str
+    resource: str
+    title: Text
+    fingerprint: str
+    scanner: str
+    evidence: str = ""
+    rationale: Text | None = None
+    remediation: Remediation | None = None
+    references: tuple[str, ...] = ()
+    line: int | None = None
+    column: int | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check_id": self.check_id,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "facility": self.facility,
+            "host": self.host,
+            "resource": self.resource,
+            "line": self.line,
+            "column": self.column,
+            "title": self.title.to_dict(),
+            "evidence": self.evidence,
+            "fingerprint": self.fingerprint,
+            "scanner": self.scanner,
+            "rationale": self.rationale.to_dict() if self.rationale else None,
+            "remediation": self.remediation.to_dict() if self.remediation else None,
+            "references": list(self.references),
+            "details": dict(self.details),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        rationale = data.get("rationale")
+        remediation = data.get("remediation")
+        return cls(
+            check_id=str(data["check_id"]),
+            status=Status(data["status"]),
+            severity=Severity(data["severity"]),
+            facility=str(data["facility"]),
+            host=str(data["host"]),
+            resource=str(data["resource"]),
+            title=Text.from_dict(data["title"]),
+            fingerprint=str(data["fingerprint"]),
+            scanner=str(data.get("scanner") or ""),
+            evidence=str(data.get("evidence") or ""),
+            rationale=Text.from_dict(rationale) if rationale else None,
+            remediation=Remediation.from_dict(remediation) if remediation else None,
+            references=tuple(data.get("references") or ()),
+            line=data.get("line"),
+            column=data.get("column"),
+            details=dict(data.get("details") or {}),
+        )
+
+    def with_status(self, status: Status) -> Finding:
+        return replace(self, status=status)
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A target that could not be scanned (or a part of it), and why, in one line."""
+
+    scanner: str
+    target: str
+    message: str
+    facility: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "scanner": self.scanner,
+            "facility": self.facility,
+            "target": self.target,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScanError:
+        return cls(
+            scanner=str(data["scanner"]),
+            target=str(data["target"]),
+            message=str(data["message"]),
+            facility=str(data.get("facility") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Run:
+    """One scan run: what was scanned, when, and what could not be."""
+
+    id: str
+    started_at: datetime
+    finished_at: datetime
+    scanners: tuple[str, ...]
+    facility: str
+    hosts: tuple[str, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    @staticmethod
+    def new_id() -> str:
+        return uuid.uuid4().hex
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat(),
+            "scanners": list(self.scanners),
+            "facility": self.facility,
+            "hosts": list(self.hosts),
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        findings: tuple[Finding, ...] = (),
+        errors: tuple[ScanError, ...] = (),
+    ) -> Run:
+        return cls(
+            id=str(data["id"]),
+            started_at=datetime.fromisoformat(data["started_at"]),
+            finished_at=datetime.fromisoformat(data["finished_at"]),
+            scanners=tuple(data.get("scanners") or ()),
+            facility=str(data.get("facility") or ""),
+            hosts=tuple(data.get("hosts") or ()),
+            errors=errors,
+            findings=findings,
+        )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def evidence_digest(material: str | bytes) -> str:
+    """A plain SHA-256 of evidence material, for feeding :func:`fingerprint` only."""
+    raw = material.encode("utf-8") if isinstance(material, str) else material
+    return hashlib.sha256(raw).hexdigest()
+
+
+def fingerprint(
+    check_id: str,
+    host: str,
+    resource: str,
+    evidence_material: str | bytes = "",
+    key: bytes | None = None,
+) -> str:
+    """The stable identity of a finding: HMAC-SHA256 of check, host, resource and evidence.
+
+    ``evidence_material`` may be a raw secret: only its SHA-256 enters the HMAC, and only the
+    HMAC leaves this function, so no secret (and no unkeyed digest of one) is ever stored.
+    Line numbers are deliberately not part of it: a credential that moves down a file is the
+    same problem.
+    """
+    mac_key = key if key is not None else installation_key()
+    message = "\x1f".join((check_id, host, resource, evidence_digest(evidence_material)))
+    return hmac.new(mac_key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def keyed_digest(value: str | bytes, purpose: str, key: bytes | None = None) -> str:
+    """A keyed digest of a secret, to compare two secrets without keeping either.
+
+    ``purpose`` separates uses (for example "portal-password") so digests of one use cannot be
+    matched against another's.
+    """
+    mac_key = key if key is not None else installation_key()
+    raw = value.encode("utf-8") if isinstance(value, str) else value
+    return hmac.new(mac_key, purpose.encode("utf-8") + b"\x00" + raw, hashlib.sha256).hexdigest()

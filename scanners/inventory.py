@@ -1,0 +1,519 @@
+"""Facilities and hosts, read from the same Ansible inventories the playbooks use.
+
+ansible-core's own InventoryManager and VariableManager do the reading (any inventory format,
+group_vars/host_vars, ansible-vault); this module only turns their answer into validated,
+typed targets. A facility is a group ``facility_<code>``; function groups (``his_servers``,
+``db_servers``, ``workstations``, ``scan_hosts``) say what a host is for.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scanners.errors import InventoryError
+
+FACILITY_GROUP_PREFIX = "facility_"
+FUNCTION_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
+FACILITY_CODE = re.compile(r"^\d{5}$")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class Secret:
+    """A value from the vault: usable by code, never printed, logged or compared in the clear."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret(<hidden>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+
+@dataclass(frozen=True)
+class PortalAccount:
+    """One BHXH portal account in the facility's register (who may hold it, and where)."""
+
+    name: str
+    username: str
+    holder: str
+    purpose: str
+    allowed_hosts: tuple[str, ...]
+    granted: date | None
+    reviewed: date | None
+    password: Secret | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class HostTarget:
+    """One inventory host, with what hisguard needs to reach and judge it."""
+
+    name: str
+    facility: str
+    address: str
+    port: int
+    user: str | None
+    key_file: str | None
+    groups: tuple[str, ...]
+    allowed_tcp_ports: tuple[int, ...]
+    known_hosts_file: str | None = None
+    become_password: Secret | None = field(default=None, repr=False)
+    variables: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def var(self, name: str, default: Any = None) -> Any:
+        """A hisguard_* / facility_* / ansible_* variable of this host, templated."""
+        return self.variables.get(name, default)
+
+
+@dataclass(frozen=True)
+class Facility:
+    code: str
+    name: str
+    province: str
+    networks: tuple[Network, ...]
+    scan_exclude: tuple[Network, ...]
+    management_networks: tuple[Network, ...]
+    hosts: tuple[HostTarget, ...]
+    portal_accounts: tuple[PortalAccount, ...] = ()
+    review_period_months: int = 6
+    settings: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def host(self, name: str) -> HostTarget:
+        for host in self.hosts:
+            if host.name == name:
+                return host
+        raise InventoryError(f"host {name!r} is not in facility {self.code}")
+
+
+@dataclass(frozen=True)
+class Inventory:
+    sources: tuple[str, ...]
+    facilities: Mapping[str, Facility]
+
+    def facility(self, code: str) -> Facility:
+        if not FACILITY_CODE.match(code):
+            raise InventoryError(f"facility code {code!r} is not 5 digits")
+        try:
+            return self.facilities[code]
+        except KeyError:
+            known = ", ".join(sorted(self.facilities)) or "none"
+            raise InventoryError(
+                f"{self.sources[0]}: no facility {code} in the inventory (known: {known})"
+            ) from None
+
+    def select(self, code: str | None) -> list[Facility]:
+        """One facility when a code is given, else all of them, in code order."""
+        if code:
+            return [self.facility(code)]
+        return [self.facilities[key] for key in sorted(self.facilities)]
+
+    def hosts(self, code: str | None = None, limit: str | None = None) -> list[HostTarget]:
+        """Hosts of the selected facilities, optionally limited by an Ansible-like pattern."""
+        selected = [host for facility in self.select(code) for host in facility.hosts]
+        if limit:
+            selected = [host for host in selected if matches_limit(host, limit)]
+            if not selected:
+                raise InventoryError(f"--limit {limit!r} matches no host")
+        return selected
+
+
+def matches_limit(host: HostTarget, pattern: str) -> bool:
+    """Ansible-style limit: comma/colon separated names, groups or globs; ``!x`` excludes."""
+    from fnmatch import fnmatch
+
+    included = False
+    any_positive = False
+    for part in re.split(r"[,:]", pattern):
+        part = part.strip()
+        if not part:
+            continue
+        negate = part.startswith("!")
+        name = part[1:] if negate else part
+        hit = fnmatch(host.name, name) or any(fnmatch(group, name) for group in host.groups)
+        if negate:
+            if hit:
+                return False
+        else:
+            any_positive = True
+            included = included or hit
+    return included or not any_positive
+
+
+# --- reading through ansible-core -------------------------------------------------------------
+
+SECRET_NAME_HINTS = ("password", "passwd", "secret", "token", "_pass")
+
+
+def _vault_secret_files(vault_password_file: str | None) -> list[str]:
+    files = []
+    if vault_password_file:
+        files.append(vault_password_file)
+    env_file = os.environ.get("ANSIBLE_VAULT_PASSWORD_FILE")
+    if env_file and env_file not in files:
+        files.append(env_file)
+    return files
+
+
+def _install_vault_secrets(loader: Any, password_files: Sequence[str]) -> None:
+    from ansible.errors import AnsibleError
+    from ansible.parsing.vault import FileVaultSecret, VaultSecretsContext
+
+    secrets = []
+    for path in password_files:
+        if not Path(path).is_file():
+            raise InventoryError(f"{path}: vault password file not found")
+        secret = FileVaultSecret(filename=path, loader=loader)
+        try:
+            secret.load()
+        except AnsibleError as exc:
+            raise InventoryError(f"{path}: cannot read the vault password ({_first_line(exc)})") from None
+        secrets.append(("default", secret))
+    loader.set_vault_secrets(secrets)
+    # ansible-core 2.19 decrypts lazily through one process-wide context that can be set only
+    # once; later loads (tests, several inventories) add their secrets to it.
+    current = VaultSecretsContext.current(optional=True)
+    if current is None:
+        VaultSecretsContext.initialize(VaultSecretsContext(list(secrets)))
+    else:
+        for item in secrets:
+            if item not in current.secrets:
+                current.secrets.append(item)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _origin(value: Any, fallback: str) -> str:
+    """The file (and line) a variable came from, using ansible-core's origin tags."""
+    try:
+        from ansible._internal._datatag._tags import Origin
+
+        tag = Origin.get_tag(value)
+    except Exception:  # the tag API is internal; fall back to the inventory source
+        tag = None
+    return str(tag) if tag else fallback
+
+
+@contextmanager
+def _quiet_ansible_warnings(collected: list[str]) -> Iterator[None]:
+    """Catch ansible's parse warnings so a bad inventory yields one line, not a page."""
+    from ansible.utils.display import Display
+
+    display = Display()
+    originals = (display.warning, display.error_as_warning)
+
+    def capture(msg: str = "", *args: Any, **kwargs: Any) -> None:
+        exception = kwargs.get("exception")
+        collected.append(f"{msg} {exception}" if exception else str(msg))
+
+    display.warning = capture  # type: ignore[method-assign]
+    display.error_as_warning = capture  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        display.warning, display.error_as_warning = originals  # type: ignore[method-assign]
+
+
+def load_inventory(
+    sources: Sequence[str | os.PathLike[str]],
+    vault_password_file: str | None = None,
+) -> Inventory:
+    """Read and validate inventories; every problem is one InventoryError line naming the file."""
+    from ansible import constants as C
+    from ansible.errors import AnsibleError
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    paths = [str(Path(source)) for source in sources]
+    if not paths:
+        raise InventoryError("no inventory given (use -i PATH)")
+    for path in paths:
+        if not Path(path).exists():
+            raise InventoryError(f"{path}: inventory not found")
+    # A source that no plugin can parse must fail, not be skipped with a warning.
+    C.INVENTORY_UNPARSED_IS_FAILED = True
+    C.INVENTORY_ANY_UNPARSED_IS_FAILED = True
+
+    loader = DataLoader()
+    _install_vault_secrets(loader, _vault_secret_files(vault_password_file))
+    warnings: list[str] = []
+    try:
+        with _quiet_ansible_warnings(warnings):
+            manager = InventoryManager(loader=loader, sources=paths)
+    except AnsibleError as exc:
+        reason = _parse_reason(warnings) or _first_line(exc)
+        raise InventoryError(f"{paths[0]}: not a valid inventory ({reason})") from None
+    variables = VariableManager(loader=loader, inventory=manager)
+    return _build(manager, variables, loader, paths)
+
+
+def _parse_reason(warnings: list[str]) -> str:
+    """The YAML parser's own complaint, when there is one: it is what the user needs to see."""
+    for text in warnings:
+        if "'yaml' plugin" in text:
+            match = re.search(r"YAML parsing failed: [^\n]*", text)
+            return match.group(0).strip() if match else text.strip().splitlines()[0]
+    return ""
+
+
+def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inventory:
+    from ansible.errors import AnsibleError
+    from ansible.template import Templar
+
+    source = paths[0]
+    facilities: dict[str, Facility] = {}
+    hosts_by_facility: dict[str, list[HostTarget]] = {}
+    facility_groups = {
+        name: group for name, group in manager.groups.items() if name.startswith(FACILITY_GROUP_PREFIX)
+    }
+    if not facility_groups:
+        raise InventoryError(f"{source}: no facility group (a group named facility_<5-digit code>)")
+
+    facility_of_host: dict[str, str] = {}
+    for group_name, group in sorted(facility_groups.items()):
+        code = group_name[len(FACILITY_GROUP_PREFIX) :]
+        if not FACILITY_CODE.match(code):
+            raise InventoryError(f"{source}: group {group_name}: facility code must be 5 digits")
+        for host in group.get_hosts():
+            previous = facility_of_host.get(host.name)
+            if previous and previous != code:
+                raise InventoryError(
+                    f"{source}: host {host.name} is in two facilities ({previous} and {code})"
+                )
+            facility_of_host[host.name] = code
+
+    for host in manager.get_hosts():
+        if host.name not in facility_of_host:
+            raise InventoryError(f"{source}: host {host.name} is in no facility group")
+
+    for host in manager.get_hosts():
+        raw = variables.get_vars(host=host)
+        templar = Templar(loader=loader, variables=raw)
+        try:
+            wanted = {
+                key: _plain(templar.template(value), key)
+                for key, value in raw.items()
+                if key.startswith(("ansible_", "facility_", "hisguard_"))
+            }
+        except AnsibleError as exc:
+            raise InventoryError(f"{source}: host {host.name}: {_first_line(exc)}") from None
+        code = facility_of_host[host.name]
+        target = _host_target(host, code, wanted, raw, source)
+        hosts_by_facility.setdefault(code, []).append(target)
+
+    for group_name in sorted(facility_groups):
+        code = group_name[len(FACILITY_GROUP_PREFIX) :]
+        group_vars = facility_groups[group_name].get_vars()
+        templar = Templar(loader=loader, variables=group_vars)
+        try:
+            plain = {key: _plain(templar.template(value), key) for key, value in group_vars.items()}
+        except AnsibleError as exc:
+            raise InventoryError(f"{source}: group {group_name}: {_first_line(exc)}") from None
+        facilities[code] = _facility(code, plain, group_vars, hosts_by_facility.get(code, []), source)
+    return Inventory(sources=tuple(paths), facilities=facilities)
+
+
+def _plain(value: Any, name: str) -> Any:
+    """Strip ansible's tagged types; vault values and secret-looking names become Secret."""
+    from ansible.parsing.vault import EncryptedString
+
+    if isinstance(value, EncryptedString):
+        return Secret(str(value))
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item, name) for item in value]
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        text = str(value)
+        if _is_vaulted(value) or (
+            any(hint in name.lower() for hint in SECRET_NAME_HINTS) and not name.endswith("_file")
+        ):
+            return Secret(text)
+        return text
+    if isinstance(value, date):
+        return value
+    return value
+
+
+def _is_vaulted(value: Any) -> bool:
+    try:
+        from ansible._internal._datatag._tags import VaultedValue
+
+        return VaultedValue.is_tagged_on(value)
+    except Exception:  # internal API; the name-based rule still applies
+        return False
+
+
+def _networks(value: Any, what: str, where: str) -> tuple[Network, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise InventoryError(f"{where}: {what} must be a list of CIDRs")
+    result = []
+    for item in value:
+        try:
+            result.append(ipaddress.ip_network(str(item), strict=True))
+        except ValueError as exc:
+            raise InventoryError(f"{where}: {what}: {item!r} is not a valid CIDR ({exc})") from None
+    return tuple(result)
+
+
+def _ports(value: Any, where: str) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InventoryError(f"{where}: hisguard_allowed_tcp_ports must be a list of port numbers")
+    ports = []
+    for item in value:
+        try:
+            port = int(item)
+        except (TypeError, ValueError):
+            raise InventoryError(f"{where}: hisguard_allowed_tcp_ports: {item!r} is not a port") from None
+        if not 0 < port < 65536:
+            raise InventoryError(f"{where}: hisguard_allowed_tcp_ports: {port} is out of range")
+        ports.append(port)
+    return tuple(sorted(set(ports)))
+
+
+def _host_target(host: Any, code: str, wanted: dict[str, Any], raw: Any, source: str) -> HostTarget:
+    where = _origin(raw.get("hisguard_allowed_tcp_ports"), source)
+    address = wanted.get("ansible_host") or host.name
+    try:
+        port = int(wanted.get("ansible_port") or 22)
+    except (TypeError, ValueError):
+        raise InventoryError(f"{source}: host {host.name}: ansible_port is not a number") from None
+    become = wanted.get("ansible_become_password") or wanted.get("ansible_become_pass")
+    if isinstance(become, str):
+        become = Secret(become)
+    groups = tuple(sorted(g.name for g in host.get_groups() if g.name != "all"))
+    known_hosts = wanted.get("hisguard_known_hosts_file")
+    return HostTarget(
+        name=host.name,
+        facility=code,
+        address=str(address),
+        port=port,
+        user=_str_or_none(wanted.get("ansible_user")),
+        key_file=_str_or_none(wanted.get("ansible_ssh_private_key_file")),
+        groups=groups,
+        allowed_tcp_ports=_ports(wanted.get("hisguard_allowed_tcp_ports"), where),
+        known_hosts_file=_str_or_none(known_hosts),
+        become_password=become if isinstance(become, Secret) else None,
+        variables=wanted,
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def _facility(
+    code: str, plain: dict[str, Any], raw: Any, hosts: list[HostTarget], source: str
+) -> Facility:
+    def where(key: str) -> str:
+        return _origin(raw.get(key), source)
+
+    declared = plain.get("facility_code")
+    if declared is not None and str(declared) != code:
+        raise InventoryError(
+            f"{where('facility_code')}: facility_code {declared!r} does not match group facility_{code}"
+        )
+    name = plain.get("facility_name")
+    if not isinstance(name, str) or not name.strip():
+        raise InventoryError(f"{where('facility_name')}: facility_{code} has no facility_name")
+    networks = _networks(plain.get("facility_networks"), "facility_networks", where("facility_networks"))
+    if not networks:
+        raise InventoryError(f"{where('facility_networks')}: facility_{code} has no facility_networks")
+    try:
+        review_months = int(plain.get("hisguard_review_period_months", 6))
+    except (TypeError, ValueError):
+        raise InventoryError(
+            f"{where('hisguard_review_period_months')}: hisguard_review_period_months is not a number"
+        ) from None
+    return Facility(
+        code=code,
+        name=name.strip(),
+        province=str(plain.get("facility_province") or ""),
+        networks=networks,
+        scan_exclude=_networks(
+            plain.get("facility_scan_exclude"), "facility_scan_exclude", where("facility_scan_exclude")
+        ),
+        management_networks=_networks(
+            plain.get("hisguard_management_networks"),
+            "hisguard_management_networks",
+            where("hisguard_management_networks"),
+        ),
+        hosts=tuple(sorted(hosts, key=lambda h: h.name)),
+        portal_accounts=_accounts(plain.get("hisguard_portal_accounts"), where("hisguard_portal_accounts")),
+        review_period_months=review_months,
+        settings={k: v for k, v in plain.items() if k.startswith("hisguard_")},
+    )
+
+
+def _date(value: Any, what: str, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InventoryError(f"{where}: {what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _accounts(value: Any, where: str) -> tuple[PortalAccount, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InventoryError(f"{where}: hisguard_portal_accounts must be a list")
+    accounts = []
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping) or not item.get("username"):
+            raise InventoryError(f"{where}: hisguard_portal_accounts[{index}] needs a username")
+        username = item["username"]
+        username = username.reveal() if isinstance(username, Secret) else str(username)
+        password = item.get("password")
+        accounts.append(
+            PortalAccount(
+                name=str(item.get("name") or username),
+                username=username,
+                holder=str(item.get("holder") or ""),
+                purpose=str(item.get("purpose") or ""),
+                allowed_hosts=tuple(str(h) for h in item.get("allowed_hosts") or ()),
+                granted=_date(item.get("granted"), "granted", where),
+                reviewed=_date(item.get("reviewed"), "reviewed", where),
+                password=password if isinstance(password, Secret) else None,
+            )
+        )
+    return tuple(accounts)

@@ -1,0 +1,103 @@
+"""The scan result document, the terminal table and the exit status, shared by every scanner.
+
+Formats only build strings; the CLI decides where they go.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from io import StringIO
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from scanners import __version__
+from scanners.findings import Finding, Run, Severity, Status
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def result_document(runs: Sequence[Run]) -> dict[str, Any]:
+    """The JSON document of one scan command: one run, or several merged (one per facility)."""
+    if len(runs) == 1:
+        run_doc = runs[0].to_dict()
+    else:
+        run_doc = {
+            "ids": [r.id for r in runs],
+            "started_at": min(r.started_at for r in runs).isoformat() if runs else None,
+            "finished_at": max(r.finished_at for r in runs).isoformat() if runs else None,
+            "scanners": sorted({s for r in runs for s in r.scanners}),
+            "facilities": [r.facility for r in runs],
+            "hosts": [h for r in runs for h in r.hosts],
+            "runs": [r.to_dict() for r in runs],
+        }
+    return {
+        "hisguard": __version__,
+        "run": run_doc,
+        "findings": [f.to_dict() for r in runs for f in r.findings],
+        "errors": [e.to_dict() for r in runs for e in r.errors],
+    }
+
+
+def render_json(runs: Sequence[Run]) -> str:
+    return json.dumps(result_document(runs), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_table(runs: Sequence[Run], lang: str = "vi", show_passed: bool = False, width: int = 160) -> str:
+    """A rich table of failing findings (and errors) for a terminal."""
+    table = Table(title="hisguard", show_lines=False)
+    for column in ("severity", "check", "host", "resource", "title", "evidence"):
+        table.add_column(column)
+    shown = 0
+    for run in runs:
+        for finding in sorted(run.findings, key=_sort_key):
+            if finding.status == Status.PASS and not show_passed:
+                continue
+            shown += 1
+            resource = finding.resource + (f":{finding.line}" if finding.line else "")
+            table.add_row(
+                f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.value}[/]"
+                + ("" if finding.status == Status.FAIL else f" ({finding.status.value})"),
+                finding.check_id,
+                finding.host,
+                resource,
+                finding.title.get(lang),
+                finding.evidence,
+            )
+    buffer = StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    if shown:
+        console.print(table)
+    else:
+        console.print("no findings" if lang == "en" else "không có phát hiện nào")
+    for run in runs:
+        for error in run.errors:
+            console.print(f"error: {error.scanner} {error.target}: {error.message}", markup=False)
+    return buffer.getvalue()
+
+
+def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
+    return (-finding.severity.rank, finding.host, finding.check_id, finding.resource)
+
+
+def exit_status(runs: Sequence[Run], fail_on: Severity) -> int:
+    """1 when an open finding is at or above ``fail_on``, else 0; a run that scanned nothing is 2."""
+    for run in runs:
+        for finding in run.findings:
+            if finding.status == Status.FAIL and finding.severity.at_least(fail_on):
+                return EXIT_FINDINGS
+    if runs and all(not run.hosts and run.errors for run in runs):
+        return EXIT_BAD_INPUT  # every target failed: the run itself failed
+    return EXIT_OK
