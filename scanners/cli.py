@@ -33,7 +33,10 @@ def inventory() -> None:
 @click.option("--facility", help="5-digit facility code (default: all).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 def inventory_show(
-    inventory_paths: tuple[str, ...], vault_password_file: str | None, facility: str | None, output_format: str
+    inventory_paths: tuple[str, ...],
+    vault_password_file: str | None,
+    facility: str | None,
+    output_format: str,
 ) -> None:
     """Show the facilities and hosts an inventory declares (never a secret)."""
     inv = open_inventory(inventory_paths, vault_password_file)

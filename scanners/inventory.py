@@ -189,18 +189,19 @@ def _install_vault_secrets(loader: Any, password_files: Sequence[str]) -> None:
         secrets.append(("default", secret))
     loader.set_vault_secrets(secrets)
     # ansible-core 2.19 decrypts lazily through one process-wide context that can be set only
-    # once; later loads (tests, several inventories) add their secrets to it.
+    # once. Every value is decrypted while loading (see _plain), so each load may replace the
+    # secrets with its own: an earlier inventory's password never opens a later one's vault.
     current = VaultSecretsContext.current(optional=True)
     if current is None:
         VaultSecretsContext.initialize(VaultSecretsContext(list(secrets)))
     else:
-        for item in secrets:
-            if item not in current.secrets:
-                current.secrets.append(item)
+        current.secrets[:] = secrets
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
+    if text and "decrypt" in text[0].lower():
+        return "cannot decrypt a vault value: wrong or missing vault password (--vault-password-file)"
     return text[0] if text else type(exc).__name__
 
 
@@ -227,12 +228,12 @@ def _quiet_ansible_warnings(collected: list[str]) -> Iterator[None]:
         exception = kwargs.get("exception")
         collected.append(f"{msg} {exception}" if exception else str(msg))
 
-    display.warning = capture  # type: ignore[method-assign]
-    display.error_as_warning = capture  # type: ignore[method-assign]
+    display.warning = capture
+    display.error_as_warning = capture
     try:
         yield
     finally:
-        display.warning, display.error_as_warning = originals  # type: ignore[method-assign]
+        display.warning, display.error_as_warning = originals
 
 
 def load_inventory(
@@ -246,7 +247,7 @@ def load_inventory(
     from ansible.parsing.dataloader import DataLoader
     from ansible.vars.manager import VariableManager
 
-    paths = [str(Path(source)) for source in sources]
+    paths = [str(Path(source).absolute()) for source in sources]
     if not paths:
         raise InventoryError("no inventory given (use -i PATH)")
     for path in paths:
@@ -325,7 +326,7 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
 
     for group_name in sorted(facility_groups):
         code = group_name[len(FACILITY_GROUP_PREFIX) :]
-        group_vars = facility_groups[group_name].get_vars()
+        group_vars = _group_vars(facility_groups[group_name], loader, paths)
         templar = Templar(loader=loader, variables=group_vars)
         try:
             plain = {key: _plain(templar.template(value), key) for key, value in group_vars.items()}
@@ -333,6 +334,26 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
             raise InventoryError(f"{source}: group {group_name}: {_first_line(exc)}") from None
         facilities[code] = _facility(code, plain, group_vars, hosts_by_facility.get(code, []), source)
     return Inventory(sources=tuple(paths), facilities=facilities)
+
+
+def _group_vars(group: Any, loader: Any, paths: list[str]) -> dict[str, Any]:
+    """A group's own variables: inline ones, then group_vars/ files beside each source.
+
+    VariableManager only answers per host; a facility's variables must be readable even when
+    the facility has no host yet, so ask the host_group_vars plugin for the group directly.
+    """
+    from ansible.plugins.loader import vars_loader
+    from ansible.utils.vars import combine_vars
+
+    entities = [*sorted(group.get_ancestors(), key=lambda g: g.depth), group]
+    merged: dict[str, Any] = {}
+    for entity in entities:
+        merged = combine_vars(merged, entity.get_vars())
+    plugin = vars_loader.get("ansible.builtin.host_group_vars")
+    for path in paths:
+        base = path if Path(path).is_dir() else str(Path(path).parent)
+        merged = combine_vars(merged, plugin.get_vars(loader, base, entities))
+    return merged
 
 
 def _plain(value: Any, name: str) -> Any:
@@ -367,7 +388,7 @@ def _is_vaulted(value: Any) -> bool:
     try:
         from ansible._internal._datatag._tags import VaultedValue
 
-        return VaultedValue.is_tagged_on(value)
+        return bool(VaultedValue.is_tagged_on(value))
     except Exception:  # internal API; the name-based rule still applies
         return False
 
@@ -438,9 +459,7 @@ def _str_or_none(value: Any) -> str | None:
     return str(value)
 
 
-def _facility(
-    code: str, plain: dict[str, Any], raw: Any, hosts: list[HostTarget], source: str
-) -> Facility:
+def _facility(code: str, plain: dict[str, Any], raw: Any, hosts: list[HostTarget], source: str) -> Facility:
     def where(key: str) -> str:
         return _origin(raw.get(key), source)
 

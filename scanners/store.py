@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from scanners.errors import StoreError
+from scanners.errors import HisguardError, StoreError
 from scanners.findings import Finding, Run, ScanError
 from scanners.keys import data_dir, ensure_private_dir
 
@@ -105,9 +106,12 @@ def _prepare_sqlite_file(url: sa.URL) -> None:
     if not database or database == ":memory:":
         return
     path = Path(database)
-    ensure_private_dir(path.parent) if not path.parent.exists() else None
     try:
+        if not path.parent.exists():
+            ensure_private_dir(path.parent)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except HisguardError as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from None
     except OSError as exc:
         raise StoreError(f"cannot open the store {path}: {exc.strerror}") from None
     os.close(fd)
@@ -140,7 +144,21 @@ class Store:
             raise StoreError(f"cannot open the store {parsed.render_as_string()}: {_reason(exc)}") from None
 
     def _migrate(self) -> None:
+        # Several scanners may open a fresh store at the same moment: creating the tables races,
+        # so a loser waits a little and tries again (PostgreSQL serialises on an advisory lock).
+        for attempt in range(6):
+            try:
+                self._migrate_once()
+                return
+            except (sa.exc.OperationalError, sa.exc.IntegrityError, sa.exc.ProgrammingError):
+                if attempt == 5:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _migrate_once(self) -> None:
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7411898)"))
             metadata.create_all(conn, checkfirst=True)
             version = conn.execute(sa.select(schema_info.c.version)).scalar()
             if version is None:
@@ -234,9 +252,7 @@ class Store:
             row = conn.execute(sa.select(runs).where(runs.c.id == run_id)).first()
             if row is None:
                 raise StoreError(f"no run {run_id} in the store")
-            docs = conn.execute(
-                sa.select(findings.c.document).where(findings.c.run_id == run_id)
-            ).scalars()
+            docs = conn.execute(sa.select(findings.c.document).where(findings.c.run_id == run_id)).scalars()
             found = tuple(Finding.from_dict(json.loads(doc)) for doc in docs)
             errs = tuple(
                 ScanError(scanner=r.scanner, target=r.target, message=r.message, facility=r.facility)
@@ -302,9 +318,7 @@ def _aware(value: Any) -> Any:
     return value
 
 
-def _run_from_row(
-    row: Any, found: tuple[Finding, ...] = (), errs: tuple[ScanError, ...] = ()
-) -> Run:
+def _run_from_row(row: Any, found: tuple[Finding, ...] = (), errs: tuple[ScanError, ...] = ()) -> Run:
     return Run(
         id=row["id"],
         facility=row["facility"],

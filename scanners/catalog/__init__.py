@@ -93,7 +93,7 @@ def parse_metadata(entry: Mapping[str, Any], where: str, expected_id: str | None
     if expected_id is not None and check_id != expected_id:
         raise CatalogError(f"{where}: id {check_id} does not match its file name {expected_id}")
     try:
-        severity = Severity(entry.get("severity"))
+        severity = Severity(str(entry.get("severity")))
     except ValueError:
         raise CatalogError(f"{where}: severity {entry.get('severity')!r} is not valid") from None
     fix = entry.get("fix") or {}

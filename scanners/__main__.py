@@ -1,0 +1,5 @@
+"""``python -m scanners`` runs the hisguard command."""
+
+from scanners.cli import main
+
+main()
