@@ -1,0 +1,200 @@
+"""Key/value pairs out of one line of text, in every syntax a HIS keeps settings in.
+
+XML attributes and elements, .NET ``<add key= value=>``, JSON/YAML/INI/.env/properties, code
+assignments (Python, C#, VB, PHP, JS), setters, ``('KEY', 'value')`` rows, URL query strings and
+user info, curl ``-u``, Authorization headers, Netscape cookie lines. SQL statements are handled by
+:mod:`scanners.credentials.sql` because their context spans lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from scanners.credentials.values import unquote
+
+QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
+ASSIGN = re.compile(
+    r"(?P<key>\$env:[\w]+|\"[^\"\n]{1,100}\"|'[^'\n]{1,100}'"
+    r"|[A-Za-z_$@][\w$@.\-]*(?:\[\s*[\"'][^\"'\]\n]{1,100}[\"']\s*\])?)"
+    r"(?:\s+As\s+\w+)?(?:\s*\{\s*get;\s*(?:(?:private|protected|internal)\s+)?set;\s*\})?"
+    r"\s*(?P<sep>=>|:=|=|:)(?![=/])\s*"
+    r"(?P<val>" + QUOTED + r"|`[^`\n]*`|[^\s,;\"'<>)}\]|]+)?"
+)
+SETTER = re.compile(r"\bset(?P<key>[A-Z][\w]*)\s*\(\s*(?P<val>" + QUOTED + r")")
+KEY_STRING_PAIR = re.compile(
+    r"(?P<key>\"[A-Za-z_][\w.:\-]{1,100}\"|'[A-Za-z_][\w.:\-]{1,100}')\s*,\s*(?P<val>" + QUOTED + r")"
+)
+XML_TAG = re.compile(r"<(?P<tag>[A-Za-z_][\w:.\-]*)(?P<attrs>(?:\s+[^<>]*?)?)\s*(?P<close>/?)>")
+XML_ATTR = re.compile(r"(?P<name>[A-Za-z_][\w:.\-]*)\s*=\s*(?P<val>\"[^\"\n]*\"|'[^'\n]*')")
+XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w:.\-]*)(?:\s[^<>]*)?>(?P<text>[^<>\n]*)</(?P=tag)\s*>")
+XML_VALUE = re.compile(r"<value>(?P<text>[^<>\n]*)</value>", re.I)
+QUERY = re.compile(r"[?&;](?P<key>[A-Za-z_][\w.\-\[\]]*)=(?P<val>[^&\s\"'#<>;]*)")
+USERINFO = re.compile(r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^:/@\s\"'<>]+):(?P<val>[^@/\s\"'<>]+)@[\w.\-]+")
+CURL_USER = re.compile(r"(?:^|\s)(?:-u|--user)\s*[\"']?(?P<user>[^\s\"':]+):(?P<val>[^\s\"']+)")
+AUTH_HEADER = re.compile(
+    r"\bAuthorization\s*[:=]\s*[\"']?(?P<scheme>Bearer|Basic)\s+(?P<val>[\w\-.~+/=]+)", re.I
+)
+DEFAULT_SETTING = re.compile(r"DefaultSettingValue(?:Attribute)?\(\s*@?\"(?P<val>[^\"\n]*)\"\s*\)")
+PROPERTY_NAME = re.compile(r"\b(?:public|internal|private)\s+[\w.<>\[\]]+\s+(?P<key>[A-Za-z_]\w*)\b")
+COOKIE_LINE = re.compile(
+    r"^(?:#HttpOnly_)?(?P<domain>\.?[\w.\-]+)\t(?:TRUE|FALSE)\t\S*\t(?:TRUE|FALSE)\t\d+\t(?P<name>[^\t]+)\t(?P<val>[^\t]*)$"
+)
+NAMED_KEYS = ("key", "name", "id")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One key and its value on a line. ``value`` may be a secret: it is never shown."""
+
+    key: str
+    value: str = field(repr=False)
+    column: int  # 0-based offset of the value in the line
+    quoted: bool
+    syntax: str
+    parent: str = ""  # the element or object the key sits in, when the line says so
+    username: str = ""  # the user that goes with this value (user info, curl -u, user:pass)
+
+
+def _value_offset(match: re.Match[str], group: str, quoted: bool) -> int:
+    return match.start(group) + (1 if quoted else 0)
+
+
+def pairs(line: str) -> list[Pair]:
+    """Every key/value pair on one line (duplicates removed, in line order)."""
+    found: dict[tuple[str, int], Pair] = {}
+    for pair in _all(line):
+        found.setdefault((pair.key, pair.column), pair)
+    return sorted(found.values(), key=lambda p: p.column)
+
+
+def _all(line: str) -> Iterator[Pair]:
+    if "<" in line:
+        yield from _xml(line)
+    if "\t" in line:
+        yield from _cookie(line)
+    if "set" in line:
+        for match in SETTER.finditer(line):
+            value, quoted = unquote(match.group("val"))
+            yield Pair(match.group("key"), value, _value_offset(match, "val", quoted), quoted, "setter")
+    if "," in line:
+        for match in KEY_STRING_PAIR.finditer(line):
+            key, _ = unquote(match.group("key"))
+            value, quoted = unquote(match.group("val"))
+            yield Pair(key, value, _value_offset(match, "val", quoted), quoted, "row")
+    if "=" in line and ("?" in line or "&" in line):
+        for match in QUERY.finditer(line):
+            yield Pair(match.group("key"), match.group("val"), match.start("val"), False, "query")
+    yield from _assignments(line)
+    if "://" in line:
+        for match in USERINFO.finditer(line):
+            yield Pair(
+                "userinfo",
+                match.group("val"),
+                match.start("val"),
+                False,
+                "userinfo",
+                username=match.group("user"),
+            )
+    if "-u" in line:
+        for match in CURL_USER.finditer(line):
+            yield Pair(
+                "curl -u", match.group("val"), match.start("val"), False, "cli", username=match.group("user")
+            )
+    if "uthorization" in line or "UTHORIZATION" in line:
+        for match in AUTH_HEADER.finditer(line):
+            scheme = match.group("scheme").lower()
+            yield Pair(f"Authorization {scheme}", match.group("val"), match.start("val"), False, "header")
+
+
+def _assignments(line: str) -> Iterator[Pair]:
+    for match in ASSIGN.finditer(line):
+        raw_value = match.group("val")
+        if raw_value is None:
+            continue
+        key = match.group("key")
+        bracket = key.find("[")
+        if bracket > 0 and key.endswith("]"):
+            key = key[bracket + 1 : -1].strip().strip("\"'")
+        key, _ = unquote(key)
+        if key.startswith("$env:"):
+            key = key[5:]
+        value, quoted = unquote(raw_value)
+        syntax = "assign"
+        yield Pair(key, value, _value_offset(match, "val", quoted), quoted, syntax)
+
+
+def _xml(line: str) -> Iterator[Pair]:
+    for match in XML_TAG.finditer(line):
+        tag = match.group("tag")
+        attrs = {m.group("name").lower(): m for m in XML_ATTR.finditer(match.group("attrs") or "")}
+        base = match.start("attrs")
+        name_attr = next((attrs[k] for k in NAMED_KEYS if k in attrs), None)
+        if name_attr is not None and "value" in attrs:
+            name, _ = unquote(name_attr.group("val"))
+            value_match = attrs["value"]
+            value, quoted = unquote(value_match.group("val"))
+            yield Pair(name, value, base + value_match.start("val") + 1, quoted, "xml-named", parent=tag)
+            continue
+        if name_attr is not None and not match.group("close"):
+            # <setting name="PassWordBHYT"><value>...</value> or <entry key="...">text</entry>
+            rest = line[match.end() :]
+            inner = XML_VALUE.search(rest)
+            name, _ = unquote(name_attr.group("val"))
+            if inner:
+                yield Pair(
+                    name,
+                    inner.group("text"),
+                    match.end() + inner.start("text"),
+                    True,
+                    "xml-named",
+                    parent=tag,
+                )
+            else:
+                text_end = rest.find("<")
+                text = rest[:text_end] if text_end >= 0 else ""
+                if text.strip() and text_end >= 0:
+                    yield Pair(name, text, match.end(), True, "xml-named", parent=tag)
+        for attr in attrs.values():
+            value, quoted = unquote(attr.group("val"))
+            yield Pair(
+                attr.group("name"), value, base + attr.start("val") + 1, quoted, "xml-attr", parent=tag
+            )
+    for match in XML_ELEMENT.finditer(line):
+        yield Pair(match.group("tag"), match.group("text"), match.start("text"), True, "xml-element")
+
+
+def _cookie(line: str) -> Iterator[Pair]:
+    match = COOKIE_LINE.match(line)
+    if match:
+        yield Pair(
+            match.group("name"),
+            match.group("val"),
+            match.start("val"),
+            True,
+            "cookie",
+            parent=match.group("domain"),
+        )
+
+
+def default_setting(line: str, following: list[str]) -> Pair | None:
+    """C# Settings.Designer: ``[DefaultSettingValue("v")]`` above ``public string Key {``."""
+    match = DEFAULT_SETTING.search(line)
+    if not match:
+        return None
+    for text in following[:3]:
+        prop = PROPERTY_NAME.search(text)
+        if prop:
+            return Pair(prop.group("key"), match.group("val"), match.start("val"), True, "settings")
+    return None
+
+
+def split_userpass(value: str) -> tuple[str, str, int] | None:
+    """``user:secret`` (or ``user|secret``): the user, the secret and the secret's offset."""
+    for sep in (":", "|"):
+        if sep in value:
+            user, _, secret = value.partition(sep)
+            if user and secret and " " not in user:
+                return user, secret, len(user) + 1
+    return None

@@ -1,0 +1,605 @@
+"""Judge the candidate lines of one file: which pairs are BHXH portal credentials.
+
+A key that names the portal (PasswordBHXH, VITE_BHXH_PASSWORD) is a credential by itself; a
+generic key (password, MatKhau, token) only with portal context, looked for in this order: the
+key's parents (JSON object, YAML/INI section, XML element, enclosing class), the same line (a
+portal host, an /api/egw/ URL, a ``75901_BV`` user), its siblings in the same block, and the
+file's own name. A parent that names another system (database:, [smtp]) ends the search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import PurePosixPath
+from typing import Any
+
+from scanners.credentials import sql
+from scanners.credentials.extract import Pair, default_setting, pairs, split_userpass
+from scanners.credentials.keynames import KeyClass, KeyClassifier
+from scanners.credentials.rules import RuleSet
+from scanners.credentials.values import ValueJudge
+from scanners.inventory import Secret
+
+CODE_SUFFIXES = frozenset(
+    [
+        ".py",
+        ".cs",
+        ".vb",
+        ".php",
+        ".js",
+        ".mjs",
+        ".cjs",
+        ".ts",
+        ".tsx",
+        ".jsx",
+        ".java",
+        ".kt",
+        ".go",
+        ".rb",
+        ".vbs",
+        ".c",
+        ".cpp",
+        ".h",
+        ".swift",
+        ".dart",
+        ".lua",
+        ".pl",
+        ".scala",
+        ".groovy",
+        ".rs",
+        ".vue",
+        ".svelte",
+    ]
+)
+SCRIPT_SUFFIXES = frozenset(
+    [
+        ".py",
+        ".js",
+        ".mjs",
+        ".ts",
+        ".ps1",
+        ".psm1",
+        ".sh",
+        ".bash",
+        ".bat",
+        ".cmd",
+        ".vbs",
+        ".cs",
+        ".rb",
+        ".php",
+    ]
+)
+IDENT = re.compile(r"[A-Za-z_][\w.\-]*")
+SECTION = re.compile(r"^\s*\[\s*([^\]\n=]+?)\s*\]\s*$")
+USERNAME_IN_TEXT = re.compile(r"(?<![\w])\d{5}_[Bb][Vv](?![\w])")
+NAMED_OPEN = re.compile(
+    r"<(setting|data|entry|property|param|add)\s[^<>]*?\b(?:name|key)\s*=\s*\"([^\"]+)\"[^<>/]*>\s*$"
+)
+VALUE_LINE = re.compile(r"^\s*<value>([^<>]*)</value>\s*$")
+BRACE = re.compile(r"[{}\[\]]")
+COMMENT = re.compile(r"^\s*(?:#|//|;|--|<!--|\*|')")
+SIBLING_SPAN = 8
+ANCESTOR_LINES = 300
+ANCESTOR_CHARS = 20000
+EXCERPT_CONTEXT = 600
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Something the judge saw. For ``kind == "secret"``, ``value`` is the secret (never shown)."""
+
+    kind: str  # secret | username | plain_http | tls_disabled | automation | staff
+    path: str
+    line: int
+    column: int  # 1-based
+    key: str = ""
+    secret_kind: str = ""  # password | password_hash | token | session
+    value: Secret | None = field(default=None, repr=False, compare=False)
+    username: str = ""
+    syntax: str = ""
+    portal_class: str = "facility"
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+    offset: int  # column of text[0] in the real line (excerpts of long lines)
+    region: int
+    excerpt: bool
+
+
+class Judge:
+    """The context rules over one file's candidate regions."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.keys = KeyClassifier(rules)
+        self.values = ValueJudge(rules)
+        self.plain_http = re.compile(r"http://(?:[\w\-]+\.)*(?:" + rules.host_re.pattern + r")", re.I)
+        self.gdbhyt = re.compile(r"gdbhyt\.baohiemxahoi\.gov\.vn", re.I)
+        self._pairs = lru_cache(maxsize=4096)(pairs)
+
+    # --- entry point ---------------------------------------------------------------------------
+
+    def file(self, record: Mapping[str, Any]) -> list[Observation]:
+        path = str(record["path"])
+        lines: list[_Line] = []
+        for region_index, region in enumerate(record.get("regions") or ()):
+            start, offset, texts = int(region[0]), int(region[1]), region[2]
+            excerpt = bool(region[3]) if len(region) > 3 else False
+            for i, text in enumerate(texts):
+                lines.append(_Line(start + i, text, offset, region_index, excerpt))
+        return list(_FileJudge(self, path, lines).run())
+
+    # --- helpers shared with _FileJudge ---------------------------------------------------------
+
+    def host_class(self, text: str) -> str | None:
+        match = self.rules.host_re.search(text)
+        if not match:
+            return None
+        host = match.group(0).lower()
+        for item in self.rules.hosts:
+            if item.host == host:
+                return item.kind
+        return "facility"
+
+    def classify(self, key: str) -> KeyClass:
+        return self.keys.classify(key)
+
+    def identifiers_verdict(self, text: str) -> str | None:
+        """ "portal" / "other" when identifiers in ``text`` (a parent line) name one, else None."""
+        verdict = None
+        for ident in IDENT.findall(text[:300]):
+            kc = self.keys.classify(ident)
+            if kc.portal:
+                return "portal"
+            if kc.other and verdict is None:
+                verdict = "other"
+        return verdict
+
+
+class _FileJudge:
+    def __init__(self, judge: Judge, path: str, lines: list[_Line]) -> None:
+        self.j = judge
+        self.rules = judge.rules
+        self.values = judge.values
+        self.path = path
+        self.lines = lines
+        self.by_number = {ln.number: i for i, ln in enumerate(lines) if not ln.excerpt}
+        pure = PurePosixPath(path.replace("\\", "/"))
+        self.suffix = pure.suffix.lower()
+        self.code = self.suffix in CODE_SUFFIXES
+        low_name = (pure.parent.name + "/" + pure.name).lower()
+        self.path_portal = any(
+            token in low_name.replace("_", "").replace("-", "") for token in self.rules.portal_tokens
+        )
+        self.storage_state = False
+        self._signal_cache: dict[int, bool] = {}
+
+    def run(self) -> Iterator[Observation]:
+        texts = [ln.text for ln in self.lines]
+        joined = "\n".join(texts)
+        self.storage_state = ('"cookies"' in joined and '"origins"' in joined) or any(
+            name in self.path.lower() for name in self.rules.session_names
+        )
+        self.file_has_portal_host = bool(self.rules.host_re.search(joined))
+        observations: list[Observation] = []
+        seen: set[tuple[int, int]] = set()
+        for index, line in enumerate(self.lines):
+            for obs in self._line(index, line):
+                spot = (obs.line, obs.column)
+                if obs.kind in ("secret", "username", "staff") and spot in seen:
+                    continue
+                seen.add(spot)
+                observations.append(obs)
+        observations.extend(self._sql())
+        observations.extend(self._file_level(joined))
+        return iter(self._associate(observations))
+
+    # --- one line --------------------------------------------------------------------------------
+
+    def _line(self, index: int, line: _Line) -> Iterator[Observation]:
+        text = line.text
+        match = self.j.plain_http.search(text)
+        if match:
+            yield Observation(
+                "plain_http", self.path, line.number, line.offset + match.start() + 1, key="http://"
+            )
+        found = list(self._pairs_of(text))
+        named = NAMED_OPEN.search(text)
+        if named and index + 1 < len(self.lines) and self.lines[index + 1].number == line.number + 1:
+            # <setting name="PassWordBHYT" ...> with <value>...</value> on the next line.
+            nxt = self.lines[index + 1]
+            inner = VALUE_LINE.match(nxt.text)
+            if inner:
+                pair = Pair(
+                    named.group(2), inner.group(1), inner.start(1), True, "xml-named", parent=named.group(1)
+                )
+                yield from self._pair(index + 1, nxt, pair)
+        if "DefaultSettingValue" in text:
+            following = [self.lines[k].text for k in range(index + 1, min(index + 4, len(self.lines)))]
+            setting = default_setting(text, following)
+            if setting:
+                found.append(setting)
+        for pair in found:
+            yield from self._pair(index, line, pair)
+
+    def _pairs_of(self, text: str) -> list[Pair]:
+        if len(text) > 20000:
+            return pairs(text)
+        return self.j._pairs(text)
+
+    def _pair(self, index: int, line: _Line, pair: Pair) -> Iterator[Observation]:
+        kc = self.j.classify(pair.key)
+        kind = kc.kind
+        if kind is None:
+            cookie = pair.syntax == "cookie" and self.j.host_class(pair.parent)
+            stored = pair.key.lower() == "value" and self.storage_state and self.file_has_portal_host
+            if cookie or stored:
+                kind = "session"
+            elif pair.syntax == "userinfo" and self._has_context(index, line, pair, kc):
+                kind = "password"
+            else:
+                return
+        elif pair.syntax == "cookie":
+            if not self.j.host_class(pair.parent):
+                return
+            kind = "session" if kind not in ("token", "session") else kind
+        if kc.other or kc.not_secret:
+            return
+        column = line.offset + pair.column + 1
+        if kind == "staff":
+            if self.values.is_username(pair.value) and self._has_context(index, line, pair, kc):
+                yield Observation("staff", self.path, line.number, column, key=pair.key, syntax=pair.syntax)
+            return
+        if (
+            kind not in ("session",)
+            and pair.syntax != "cookie"
+            and not self._has_context(index, line, pair, kc)
+        ):
+            return
+        portal_class = self._portal_class(index, line)
+        if kind == "username":
+            if self.values.is_username(pair.value):
+                yield Observation(
+                    "username",
+                    self.path,
+                    line.number,
+                    column,
+                    key=pair.key,
+                    username=pair.value.strip(),
+                    syntax=pair.syntax,
+                    portal_class=portal_class,
+                )
+            return
+        value = pair.value
+        username = pair.username
+        secret_kind_in = kind
+        if kind == "userpass" or (kind == "password" and self._looks_userpass(value)):
+            split = split_userpass(value)
+            if split is None:
+                secret_kind_in = "password"
+            else:
+                username, value, shift = split
+                column += shift
+                secret_kind_in = "password"
+                if self.values.is_username(username):
+                    yield Observation(
+                        "username",
+                        self.path,
+                        line.number,
+                        column - shift,
+                        key=pair.key,
+                        username=username,
+                        syntax=pair.syntax,
+                        portal_class=portal_class,
+                    )
+        if pair.syntax == "header" and pair.key.endswith("basic"):
+            decoded = _basic(value)
+            if decoded is None:
+                return
+            username, value = decoded
+            secret_kind_in = "password"
+        secret_kind = self.values.secret_kind(secret_kind_in, value, pair.quoted, self.code)
+        if secret_kind is None:
+            return
+        yield Observation(
+            "secret",
+            self.path,
+            line.number,
+            column,
+            key=pair.key,
+            secret_kind=secret_kind,
+            value=Secret(value),
+            username=username,
+            syntax=pair.syntax,
+            portal_class=portal_class,
+        )
+
+    def _looks_userpass(self, value: str) -> bool:
+        split = split_userpass(value)
+        return bool(split and (self.rules.username_re.match(split[0]) or self.rules.cccd_re.match(split[0])))
+
+    # --- context ---------------------------------------------------------------------------------
+
+    def _has_context(self, index: int, line: _Line, pair: Pair, kc: KeyClass) -> bool:
+        if kc.portal:
+            return True
+        if pair.parent:
+            verdict = self.j.identifiers_verdict(pair.parent)
+            if verdict == "portal" or self.j.host_class(pair.parent):
+                return True
+            if verdict == "other":
+                return False
+        if pair.syntax in ("query", "userinfo", "cli", "header", "cookie"):
+            # A URL, a command line or a header: its own line is its context.
+            return self._signal(index) if not line.excerpt else self._text_signal(line.text)
+        verdict = self._ancestors(index, line, pair)
+        if verdict is not None:
+            return verdict == "portal"
+        if line.excerpt:
+            lo = max(0, pair.column - EXCERPT_CONTEXT)
+            return self._text_signal(line.text[lo : pair.column + EXCERPT_CONTEXT], exclude=pair.column - lo)
+        if self._signal(index):
+            return True
+        if any(self._signal(k) for k in self._siblings(index)):
+            return True
+        return self.path_portal
+
+    def _text_signal(self, text: str, exclude: int = -1) -> bool:
+        if (
+            self.rules.host_re.search(text)
+            or self.rules.endpoint_re.search(text)
+            or USERNAME_IN_TEXT.search(text)
+        ):
+            return True
+        return any(self.j.classify(p.key).portal for p in pairs(text) if p.column != exclude)
+
+    def _signal(self, index: int) -> bool:
+        """The line at ``index`` shows the portal: a host, an endpoint, a portal user or key."""
+        cached = self._signal_cache.get(index)
+        if cached is None:
+            text = self.lines[index].text
+            cached = bool(
+                self.rules.host_re.search(text)
+                or self.rules.endpoint_re.search(text)
+                or USERNAME_IN_TEXT.search(text)
+                or any(self.j.classify(p.key).portal for p in self._pairs_of(text))
+            )
+            self._signal_cache[index] = cached
+        return cached
+
+    def _siblings(self, index: int) -> Iterator[int]:
+        """Lines of the same block near ``index``: same region, not past a less-indented line."""
+        base = self.lines[index]
+        indent = _indent(base.text)
+        for step in (-1, 1):
+            k = index
+            for _ in range(SIBLING_SPAN):
+                k += step
+                if k < 0 or k >= len(self.lines):
+                    break
+                other = self.lines[k]
+                if other.region != base.region or other.excerpt:
+                    break
+                text = other.text
+                if not text.strip():
+                    if indent == 0:
+                        break
+                    continue
+                if SECTION.match(text):
+                    break
+                if _indent(text) < indent:
+                    break
+                yield k
+
+    def _ancestors(self, index: int, line: _Line, pair: Pair) -> str | None:
+        """The verdict of the nearest parent that names the portal or another system."""
+        for label in self._parent_labels(index, line, pair):
+            verdict = self.j.identifiers_verdict(label)
+            if verdict is not None:
+                return verdict
+        return None
+
+    def _parent_labels(self, index: int, line: _Line, pair: Pair) -> Iterator[str]:
+        # Braces: the keys before each unclosed { or [ (JSON, JS, PHP arrays, C# initialisers).
+        depth = 0
+        budget = ANCESTOR_CHARS
+        k = index
+        text = line.text[: pair.column]
+        labels = 0
+        while labels < 6 and budget > 0:
+            if "{" in text or "[" in text or "}" in text or "]" in text:
+                for match in reversed(list(BRACE.finditer(text))):
+                    ch = match.group(0)
+                    if ch in "}]":
+                        depth += 1
+                    elif depth:
+                        depth -= 1
+                    else:
+                        before = re.split(r"[,{\[;(]", text[: match.start()])[-1]
+                        labels += 1
+                        if before.strip():
+                            yield before
+            budget -= len(text) + 1
+            k -= 1
+            if k < 0 or self.lines[k].region != line.region or index - k > ANCESTOR_LINES:
+                break
+            text = self.lines[k].text
+        if line.excerpt:
+            return
+        # Indentation: YAML, Python, pretty-printed XML and JSON.
+        indent = _indent(line.text)
+        k = index - 1
+        while indent > 0 and k >= 0 and self.lines[k].region == line.region and index - k <= ANCESTOR_LINES:
+            text = self.lines[k].text
+            if text.strip() and not COMMENT.match(text):
+                level = _indent(text)
+                if level < indent:
+                    yield text.strip()
+                    indent = level
+            k -= 1
+        # INI sections.
+        k = index - 1
+        while k >= 0 and self.lines[k].region == line.region and index - k <= ANCESTOR_LINES * 10:
+            section = SECTION.match(self.lines[k].text)
+            if section:
+                yield section.group(1)
+                break
+            k -= 1
+
+    def _portal_class(self, index: int, line: _Line) -> str:
+        for k in (index, *self._siblings(index)):
+            found = self.j.host_class(self.lines[k].text)
+            if found:
+                return found
+        low = line.text.lower()
+        if "daotao" in low:
+            return "training"
+        return "facility"
+
+    # --- SQL, file-level checks, usernames --------------------------------------------------------
+
+    def _sql(self) -> Iterator[Observation]:
+        if not any(
+            ("insert" in ln.text[:30].lower() or "copy " in ln.text[:10].lower()) for ln in self.lines
+        ):
+            return
+        numbered = [(ln.number, ln.text) for ln in self.lines if not ln.excerpt]
+        for cell in sql.cells(numbered):
+            kc = self.j.classify(cell.name)
+            if kc.kind is None or kc.other or kc.not_secret:
+                continue
+            table_portal = self.j.keys.names_portal(cell.table)
+            if not (kc.portal or table_portal):
+                continue
+            username = ""
+            for col, value in cell.row:
+                if self.j.classify(col).kind == "username" and self.values.is_username(value):
+                    username = value
+                    break
+            if kc.kind == "username":
+                if self.values.is_username(cell.value):
+                    yield Observation(
+                        "username",
+                        self.path,
+                        cell.line,
+                        cell.column + 1,
+                        key=cell.name,
+                        username=cell.value,
+                        syntax="sql",
+                    )
+                continue
+            value = cell.value
+            column = cell.column + 1
+            kind = kc.kind
+            if kind == "userpass" or (kind == "password" and self._looks_userpass(value)):
+                split = split_userpass(value)
+                if split:
+                    username, value, shift = split
+                    column += shift
+                kind = "password"
+            if kind == "staff":
+                continue
+            secret_kind = self.values.secret_kind(kind, value, cell.quoted, False)
+            if secret_kind:
+                yield Observation(
+                    "secret",
+                    self.path,
+                    cell.line,
+                    column,
+                    key=cell.name,
+                    secret_kind=secret_kind,
+                    value=Secret(value),
+                    username=username,
+                    syntax="sql",
+                )
+
+    def _file_level(self, joined: str) -> Iterator[Observation]:
+        # C06: certificate checks turned off in a file that talks to the portal.
+        if self.rules.tls_disabled_re.search(joined):
+            for index, line in enumerate(self.lines):
+                match = self.rules.tls_disabled_re.search(line.text)
+                if match and self._near_portal(index, 20):
+                    yield Observation(
+                        "tls_disabled",
+                        self.path,
+                        line.number,
+                        line.offset + match.start() + 1,
+                        key=match.group(0).strip()[:40],
+                    )
+                    break
+        # C09: a script that drives a browser or a session into gdbhyt.
+        if (self.suffix in SCRIPT_SUFFIXES or not self.suffix) and self.j.gdbhyt.search(joined):
+            automation = self.rules.automation_re.search(joined)
+            if automation:
+                for line in self.lines:
+                    match = self.j.gdbhyt.search(line.text)
+                    if match:
+                        yield Observation(
+                            "automation",
+                            self.path,
+                            line.number,
+                            line.offset + match.start() + 1,
+                            key=automation.group(0)[:40],
+                        )
+                        break
+
+    def _near_portal(self, index: int, span: int) -> bool:
+        lo, hi = max(0, index - span), min(len(self.lines), index + span + 1)
+        return any(self._signal(k) for k in range(lo, hi) if self.lines[k].region == self.lines[index].region)
+
+    def _associate(self, observations: list[Observation]) -> list[Observation]:
+        """Give each secret the portal username written next to it, when there is one."""
+        users = [o for o in observations if o.kind == "username"]
+        if not users:
+            return observations
+        result = []
+        for obs in observations:
+            if obs.kind == "secret" and not obs.username:
+                near = min(users, key=lambda u: (abs(u.line - obs.line), u.line > obs.line))
+                if abs(near.line - obs.line) <= SIBLING_SPAN:
+                    obs = Observation(
+                        obs.kind,
+                        obs.path,
+                        obs.line,
+                        obs.column,
+                        obs.key,
+                        obs.secret_kind,
+                        obs.value,
+                        near.username,
+                        obs.syntax,
+                        obs.portal_class,
+                    )
+            result.append(obs)
+        return result
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+def _basic(value: str) -> tuple[str, str] | None:
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    split = split_userpass(decoded)
+    if split is None:
+        return None
+    return split[0], split[1]
+
+
+def judge_records(judge: Judge, records: Sequence[Mapping[str, Any]]) -> list[Observation]:
+    result: list[Observation] = []
+    for record in records:
+        if record.get("t") == "file":
+            result.extend(judge.file(record))
+    return result

@@ -1,0 +1,145 @@
+"""Scan local trees (or a copied disk, a mounted share): collect and judge on every core.
+
+The main process walks the trees and hands batches of paths to worker processes; each worker
+reads its files once through the prefilter and judges the few candidates itself, so only
+observations come back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from scanners.credentials import collect
+from scanners.credentials.judge import Judge, Observation
+from scanners.credentials.report import HostResult
+from scanners.credentials.rules import RuleSet
+
+BATCH_FILES = 8
+DEFAULT_ROOTS = ("/etc", "/opt", "/srv", "/home", "/root", "/var/www", "/var/log", "/usr/local", "/tmp")
+
+
+def collector_settings(
+    rules: RuleSet, roots: Sequence[str], *, max_bytes: int, budget: float = 0.0, xdev: bool = True
+) -> dict[str, Any]:
+    """The collector's settings for these rules (a plain dict: it also travels over SSH)."""
+    return {
+        "roots": list(roots),
+        "xdev": xdev,
+        "max_bytes": max_bytes,
+        "budget": budget,
+        "anchors": list(rules.anchors),
+        "small_anchors": list(rules.small_file_anchors),
+        "claim_roots": list(rules.claim_roots),
+        "browser_stores": dict(rules.browser_stores),
+        "path_tokens": sorted(rules.portal_tokens),
+        "line_only_suffixes": list(rules.log_suffixes),
+        "line_only_names": sorted(rules.history_files),
+        "line_only_dirs": list(rules.log_dirs[:1]),
+        "hiv_type": rules.hiv_record_type,
+    }
+
+
+def absorb(result: HostResult, record: dict[str, Any], judge: Judge) -> None:
+    """Add one collector record to a host's result (judging candidate files on the way)."""
+    kind = record.get("t")
+    if kind == "file":
+        observations = judge.file(record)
+        if observations:
+            result.observations.extend(observations)
+            result.files[str(record["path"])] = {k: record.get(k) for k in ("mode", "uid", "size", "mtime")}
+    elif kind == "claim":
+        result.claims.append(record)
+    elif kind == "store":
+        result.stores.append(record)
+    elif kind == "conf":
+        result.confs.append(record)
+    elif kind == "error":
+        result.errors.append(f"{record.get('path')}: {record.get('msg')}")
+    elif kind == "skipped":
+        result.errors.append(
+            f"{record.get('path')}: skipped ({record.get('why')}, {record.get('size')} bytes)"
+        )
+    elif kind == "stats":
+        for key in ("files", "bytes"):
+            result.stats[key] = result.stats.get(key, 0) + int(record.get(key) or 0)
+        if record.get("budget_hit"):
+            result.stats["budget_hit"] = True
+
+
+_WORKER: tuple[collect.Settings, Judge] | None = None
+
+
+def _init(settings: dict[str, Any], rules: RuleSet) -> None:
+    global _WORKER
+    _WORKER = (collect.Settings(settings), Judge(rules))
+
+
+def _work(paths: list[str]) -> HostResult:
+    assert _WORKER is not None
+    settings, judge = _WORKER
+    result = HostResult(host="")
+    settings.scanned_bytes = 0
+    for path in paths:
+        for record in collect.scan_file(path, settings):
+            absorb(result, record, judge)
+    result.stats["files"] = len(paths)
+    result.stats["bytes"] = settings.scanned_bytes
+    return result
+
+
+def _batches(settings: collect.Settings, errors: list[dict[str, Any]]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for path in collect.walk(settings, errors):
+        batch.append(path)
+        if len(batch) >= BATCH_FILES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _merge(into: HostResult, part: HostResult) -> None:
+    into.observations.extend(part.observations)
+    into.files.update(part.files)
+    into.claims.extend(part.claims)
+    into.stores.extend(part.stores)
+    into.confs.extend(part.confs)
+    into.errors.extend(part.errors)
+    for key in ("files", "bytes"):
+        into.stats[key] = into.stats.get(key, 0) + int(part.stats.get(key) or 0)
+
+
+def scan_local(
+    roots: Sequence[str],
+    rules: RuleSet,
+    *,
+    host: str = "localhost",
+    jobs: int | None = None,
+    max_bytes: int = 256 * 1024 * 1024,
+) -> HostResult:
+    settings_raw = collector_settings(
+        rules, [os.path.abspath(r) for r in roots], max_bytes=max_bytes, xdev=False
+    )
+    settings = collect.Settings(settings_raw)
+    result = HostResult(host=host)
+    errors: list[dict[str, Any]] = []
+    workers = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+    if workers <= 1:
+        _init(settings_raw, rules)
+        for batch in _batches(settings, errors):
+            _merge(result, _work(batch))
+    else:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_init, initargs=(settings_raw, rules)) as pool:
+            for part in pool.imap_unordered(_work, _batches(settings, errors)):
+                _merge(result, part)
+    for error in errors:
+        absorb(result, error, Judge(rules))
+    return result
+
+
+def observations_only(result: HostResult) -> list[Observation]:
+    return [o for o in result.observations if o.kind == "secret"]

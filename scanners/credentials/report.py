@@ -1,0 +1,311 @@
+"""Turn what the judge saw on one host into findings: check ids, severity, redacted evidence.
+
+One finding per check, file and secret (the same token repeated down a log is one problem; its
+lines are listed in ``details.lines``). The raw secret only reaches :func:`fingerprint`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from scanners.credentials.judge import Observation
+from scanners.credentials.places import Places
+from scanners.credentials.redact import evidence, username_label
+from scanners.credentials.rules import RuleSet
+from scanners.credentials.weak import WeakPasswords
+from scanners.findings import Finding, Severity, Status, Text, fingerprint
+
+SCANNER = "credentials"
+MAX_LINES = 200
+ORDER = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
+
+
+@dataclass
+class HostResult:
+    """What one host gave: observations of the judge plus the collector's other records."""
+
+    host: str
+    observations: list[Observation] = field(default_factory=list)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> mode/uid/size/mtime
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    stores: list[dict[str, Any]] = field(default_factory=list)
+    confs: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def shift(severity: Severity, steps: int) -> Severity:
+    index = max(0, min(len(ORDER) - 1, ORDER.index(severity) + steps))
+    return ORDER[index]
+
+
+class Reporter:
+    def __init__(
+        self, rules: RuleSet, facility: str, weak: WeakPasswords, now: datetime | None = None
+    ) -> None:
+        self.rules = rules
+        self.facility = facility
+        self.weak = weak
+        self.now = now or datetime.now(UTC)
+
+    def finding(
+        self,
+        check_id: str,
+        host: str,
+        resource: str,
+        material: str | bytes,
+        *,
+        severity: Severity | None = None,
+        evidence_text: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        details: Mapping[str, Any] | None = None,
+        title: Text | None = None,
+    ) -> Finding:
+        meta = self.rules.check(check_id)
+        return Finding(
+            check_id=check_id,
+            status=Status.FAIL,
+            severity=severity or meta.severity,
+            facility=self.facility,
+            host=host,
+            resource=resource,
+            title=title or meta.title,
+            fingerprint=fingerprint(check_id, host, resource, material),
+            scanner=SCANNER,
+            evidence=evidence_text,
+            rationale=meta.rationale,
+            remediation=meta.remediation,
+            references=meta.references,
+            line=line,
+            column=column,
+            details=dict(details or {}),
+        )
+
+    # --- secrets ---------------------------------------------------------------------------------
+
+    def secret_check(self, obs: Observation, places: Places) -> str:
+        path = obs.path
+        if obs.secret_kind == "session" or obs.syntax == "cookie" or places.is_session_file(path):
+            return "C08"
+        if places.is_history(path) or places.is_cron(path):
+            return "C02"
+        if places.is_bundle(path):
+            return "C07"
+        if obs.syntax in ("query", "userinfo") or places.is_log(path):
+            return "C04"
+        return "C01"
+
+    def exposure(self, path: str, meta: Mapping[str, Any], places: Places) -> list[str]:
+        found = []
+        mode = meta.get("mode")
+        if isinstance(mode, int) and mode & 0o004:
+            found.append("world_readable")
+        if places.under_web_root(path):
+            found.append("web_root")
+        if places.is_history(path):
+            found.append("history")
+        if places.is_bundle(path):
+            found.append("bundle")
+        return found
+
+    def secrets(self, result: HostResult, places: Places, account_of: Any = None) -> list[Finding]:
+        groups: dict[tuple[str, str, str], list[Observation]] = defaultdict(list)
+        for obs in result.observations:
+            if obs.kind != "secret" or obs.value is None:
+                continue
+            value = obs.value.reveal()
+            digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+            checks = [self.secret_check(obs, places)]
+            if obs.secret_kind in ("password", "password_hash") and self.weak.is_weak(value):
+                checks.append("C03")
+            for check_id in checks:
+                groups[(check_id, obs.path, digest)].append(obs)
+        findings = []
+        for (check_id, path, _), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[1][0].line)):
+            first = min(items, key=lambda o: (o.line, o.column))
+            assert first.value is not None
+            value = first.value.reveal()
+            meta = result.files.get(path, {})
+            exposed = self.exposure(path, meta, places)
+            severity = self.rules.check(check_id).severity
+            if any(e in self.rules.raise_when for e in exposed):
+                severity = shift(severity, 1)
+            if first.secret_kind in self.rules.lower_for_kinds:
+                severity = shift(severity, -1)
+            if check_id == "C03":
+                severity = Severity.CRITICAL
+            account = account_of(first) if account_of else None
+            details: dict[str, Any] = {
+                "kind": first.secret_kind,
+                "key": first.key,
+                "syntax": first.syntax,
+                "portal": first.portal_class,
+                "occurrences": len(items),
+                "lines": sorted({o.line for o in items})[:MAX_LINES],
+                "exposure": exposed,
+            }
+            if first.username:
+                details["username"] = username_label(first.username)
+            if account:
+                details["account"] = account
+            details.update(_file_facts(meta))
+            findings.append(
+                self.finding(
+                    check_id,
+                    result.host,
+                    path,
+                    value,
+                    severity=severity,
+                    evidence_text=evidence(first.key, first.secret_kind, value),
+                    line=first.line,
+                    column=first.column,
+                    details=details,
+                )
+            )
+        return findings
+
+    # --- other observations of the judge ---------------------------------------------------------
+
+    def per_file(self, result: HostResult) -> list[Finding]:
+        mapping = {"plain_http": "C05", "tls_disabled": "C06", "automation": "C09", "staff": "C10"}
+        groups: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+        for obs in result.observations:
+            if obs.kind in mapping:
+                groups[(mapping[obs.kind], obs.path)].append(obs)
+        findings = []
+        for (check_id, path), items in sorted(groups.items()):
+            first = min(items, key=lambda o: (o.line, o.column))
+            details = {"occurrences": len(items), "lines": sorted({o.line for o in items})[:MAX_LINES]}
+            details.update(_file_facts(result.files.get(path, {})))
+            label = {
+                "C05": "http:// to the portal",
+                "C06": "TLS check off",
+                "C09": "portal automation",
+                "C10": "fixed staff identity for look-ups",
+            }[check_id]
+            findings.append(
+                self.finding(
+                    check_id,
+                    result.host,
+                    path,
+                    f"{check_id}:{path}",
+                    evidence_text=f"{label}: {first.key}",
+                    line=first.line,
+                    column=first.column,
+                    details=details,
+                )
+            )
+        return findings
+
+    def stores(self, result: HostResult) -> list[Finding]:
+        findings = []
+        for record in result.stores:
+            path = str(record["path"])
+            what = "saved logins" if record.get("store") == "logins" else "cookies"
+            details = {"store": record.get("store"), "count": int(record.get("count") or 0)}
+            details.update(_file_facts(record))
+            findings.append(
+                self.finding(
+                    "C08",
+                    result.host,
+                    path,
+                    f"C08:{path}",
+                    evidence_text=f"browser store: {details['count']} {what} for baohiemxahoi.gov.vn",
+                    details=details,
+                )
+            )
+        return findings
+
+    # --- patient data ----------------------------------------------------------------------------
+
+    def claims(self, result: HostResult, places: Places) -> list[Finding]:
+        findings = []
+        folders: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in result.claims:
+            path = str(record["path"])
+            folders[str(PurePosixPath(path).parent)].append(record)
+            if record.get("xml6"):
+                findings.append(
+                    self.finding(
+                        "D02",
+                        result.host,
+                        path,
+                        f"D02:{path}",
+                        evidence_text=f"{record.get('root')} embeds an XML6 (HIV/AIDS) record",
+                        details=_file_facts(record),
+                    )
+                )
+        for folder, records in sorted(folders.items()):
+            times = [int(r.get("mtime") or 0) for r in records]
+            now = self.now.timestamp()
+            oldest = max(0, int((now - min(times)) // 86400))
+            newest = max(0, int((now - max(times)) // 86400))
+            roots = Counter(str(r.get("root")) for r in records)
+            details = {
+                "files": len(records),
+                "roots": dict(sorted(roots.items())),
+                "oldest_days": oldest,
+                "newest_days": newest,
+                "world_readable": sum(1 for r in records if int(r.get("mode") or 0) & 0o004),
+            }
+            text = f"{len(records)} claim XML file(s), oldest {oldest} days"
+            findings.append(
+                self.finding("D01", result.host, folder, f"D01:{folder}", evidence_text=text, details=details)
+            )
+            where = "web root" if places.under_web_root(folder + "/x") else places.open_share(folder)
+            if where:
+                findings.append(
+                    self.finding(
+                        "D03",
+                        result.host,
+                        folder,
+                        f"D03:{folder}",
+                        evidence_text=f"{text}, on {where}",
+                        details={**details, "exposed_by": where},
+                    )
+                )
+        return findings
+
+
+def _file_facts(meta: Mapping[str, Any]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    if isinstance(meta.get("mode"), int):
+        facts["mode"] = f"{meta['mode']:04o}"
+    for key in ("uid", "size"):
+        if key in meta:
+            facts[key] = meta[key]
+    if meta.get("mtime"):
+        facts["modified"] = datetime.fromtimestamp(int(meta["mtime"]), UTC).isoformat()
+    return facts
+
+
+def facility_codes(observations: Iterable[Observation]) -> set[str]:
+    """Facility codes seen in portal usernames (75901_BV -> 75901), for weak-password guesses."""
+    codes = set()
+    for obs in observations:
+        name = obs.username
+        if len(name) == 8 and name[:5].isdigit() and name[5:].lower() == "_bv":
+            codes.add(name[:5])
+    return codes
+
+
+def all_findings(
+    reporter: Reporter, result: HostResult, places: Places, account_of: Any = None
+) -> list[Finding]:
+    return [
+        *reporter.secrets(result, places, account_of),
+        *reporter.per_file(result),
+        *reporter.stores(result),
+        *reporter.claims(result, places),
+    ]
+
+
+def sorted_errors(messages: Sequence[str]) -> list[str]:
+    return sorted(set(messages))

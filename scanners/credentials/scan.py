@@ -1,0 +1,175 @@
+"""One credentials Run per facility: local trees or the facility's hosts over SSH."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from scanners.credentials.judge import Observation
+from scanners.credentials.local import DEFAULT_ROOTS, scan_local
+from scanners.credentials.places import Places
+from scanners.credentials.register import Register, no_register_findings
+from scanners.credentials.report import SCANNER, HostResult, Reporter, all_findings, facility_codes
+from scanners.credentials.rules import RuleSet, load_rules, rules_from_variable
+from scanners.credentials.weak import WeakPasswords
+from scanners.errors import HisguardError
+from scanners.findings import Finding, Run, ScanError, utcnow
+from scanners.inventory import Facility, HostTarget
+
+MAX_ERRORS_PER_HOST = 20
+DEFAULT_MAX_MB = 64
+DEFAULT_BUDGET = 900.0
+
+
+def _errors(host: str, messages: Sequence[str], facility: str) -> list[ScanError]:
+    unique = sorted(set(messages))
+    errors = [ScanError(SCANNER, host, message, facility) for message in unique[:MAX_ERRORS_PER_HOST]]
+    if len(unique) > MAX_ERRORS_PER_HOST:
+        errors.append(
+            ScanError(
+                SCANNER,
+                host,
+                f"{len(unique) - MAX_ERRORS_PER_HOST} more unreadable paths not listed",
+                facility,
+            )
+        )
+    return errors
+
+
+def findings_for(
+    results: Sequence[HostResult],
+    rules: RuleSet,
+    facility_code: str,
+    *,
+    facility: Facility | None = None,
+    web_roots: dict[str, Sequence[str]] | None = None,
+) -> list[Finding]:
+    """Findings of every host of one facility, then the register's facility-wide ones."""
+    observations: list[Observation] = [o for r in results for o in r.observations]
+    codes = facility_codes(observations) | ({facility_code} if facility_code else set())
+    weak = WeakPasswords(rules.common_passwords, codes)
+    reporter = Reporter(rules, facility_code, weak)
+    register = Register(facility) if facility is not None else None
+    findings: list[Finding] = []
+    for result in results:
+        places = Places(rules)
+        places.add_web_roots(list((web_roots or {}).get(result.host, ())))
+        for conf in result.confs:
+            places.learn(conf)
+        account_of: Callable[[Observation], str | None] | None = register.identify if register else None
+        findings.extend(all_findings(reporter, result, places, account_of))
+        if register is not None:
+            findings.extend(register.findings(reporter, result))
+    if register is not None:
+        findings.extend(register.facility_findings(reporter))
+    else:
+        findings.extend(no_register_findings(reporter, results))
+    return findings
+
+
+def run_local(
+    paths: Sequence[str],
+    rules: RuleSet,
+    *,
+    facility_code: str = "",
+    host_label: str = "localhost",
+    web_roots: Sequence[str] = (),
+    facility: Facility | None = None,
+    jobs: int | None = None,
+    max_bytes: int = 256 * 1024 * 1024,
+) -> Run:
+    started = utcnow()
+    result = scan_local(paths, rules, host=host_label, jobs=jobs, max_bytes=max_bytes)
+    findings = findings_for(
+        [result], rules, facility_code, facility=facility, web_roots={host_label: web_roots}
+    )
+    return Run(
+        id=Run.new_id(),
+        started_at=started,
+        finished_at=utcnow(),
+        scanners=(SCANNER,),
+        facility=facility_code,
+        hosts=(host_label,),
+        errors=tuple(_errors(host_label, result.errors, facility_code)),
+        findings=tuple(findings),
+    )
+
+
+def _host_setting(host: HostTarget, facility: Facility, name: str, default: Any) -> Any:
+    value = host.var(name)
+    if value is None:
+        value = facility.settings.get(name)
+    return default if value is None else value
+
+
+def rules_for(facility: Facility, extra_files: Sequence[str]) -> RuleSet:
+    value = facility.settings.get("hisguard_credential_rules")
+    if value is None:
+        value = next(
+            (
+                h.var("hisguard_credential_rules")
+                for h in facility.hosts
+                if h.var("hisguard_credential_rules")
+            ),
+            None,
+        )
+    files, inline = rules_from_variable(value, f"facility {facility.code}: hisguard_credential_rules")
+    return load_rules([*files, *extra_files], inline)
+
+
+def run_facility(
+    facility: Facility,
+    hosts: Sequence[HostTarget],
+    extra_rules: Sequence[str],
+    *,
+    budget: float | None = None,
+    max_mb: int | None = None,
+    trust_on_first_use: bool = False,
+    scan_host: Callable[..., HostResult] | None = None,
+) -> Run:
+    """Scan each host of one facility over SSH; a host that fails is a ScanError, never a crash."""
+    if scan_host is None:
+        from scanners.credentials.remote import scan_host as remote_scan
+
+        scan_host = remote_scan
+    started = utcnow()
+    rules = rules_for(facility, extra_rules)
+    results: list[HostResult] = []
+    errors: list[ScanError] = []
+    scanned: list[str] = []
+    web_roots: dict[str, Sequence[str]] = {}
+    for host in hosts:
+        roots = _host_setting(host, facility, "hisguard_credential_search_roots", list(DEFAULT_ROOTS))
+        web_roots[host.name] = list(_host_setting(host, facility, "hisguard_credential_web_roots", []))
+        host_budget = float(
+            budget or _host_setting(host, facility, "hisguard_credential_time_budget", DEFAULT_BUDGET)
+        )
+        mb = int(max_mb or _host_setting(host, facility, "hisguard_credential_max_file_mb", DEFAULT_MAX_MB))
+        sudo = bool(_host_setting(host, facility, "hisguard_credential_sudo", True))
+        try:
+            result = scan_host(
+                host,
+                rules,
+                [str(r) for r in roots],
+                max_bytes=mb * 1024 * 1024,
+                budget=host_budget,
+                sudo=sudo,
+                trust_on_first_use=trust_on_first_use,
+            )
+        except HisguardError as exc:
+            errors.append(ScanError(SCANNER, host.name, str(exc), facility.code))
+            continue
+        scanned.append(host.name)
+        results.append(result)
+        errors.extend(_errors(host.name, result.errors, facility.code))
+    findings = findings_for(results, rules, facility.code, facility=facility, web_roots=web_roots)
+    return Run(
+        id=Run.new_id(),
+        started_at=started,
+        finished_at=utcnow(),
+        scanners=(SCANNER,),
+        facility=facility.code,
+        hosts=tuple(scanned),
+        errors=tuple(errors),
+        findings=tuple(findings),
+    )

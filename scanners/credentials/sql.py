@@ -1,0 +1,167 @@
+"""SQL dumps: map the values of INSERT rows and COPY blocks to their column names.
+
+A dump names its columns once (``INSERT INTO t (cols)``, ``COPY t (cols) FROM stdin``, or
+``CREATE TABLE`` before column-less ``INSERT INTO t VALUES``) and then carries rows that have no
+key names at all, so the column of each value is what says it is ``api_bhxh_password``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+CREATE = re.compile(r"^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?(?P<name>[`\"\[\]\w.]+)\s*\(?", re.I)
+INSERT = re.compile(
+    r"^\s*(?:insert|replace)\s+(?:ignore\s+)?into\s+(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s*values\s*",
+    re.I,
+)
+COPY = re.compile(r"^\s*copy\s+(?P<name>[`\"\[\]\w.]+)\s*\((?P<cols>[^)]*)\)\s*from\s+stdin", re.I)
+COLUMN_DEF = re.compile(r"^\s*[`\"\[]?(?P<col>[A-Za-z_]\w*)[`\"\]]?\s+\w+")
+CONSTRAINT = re.compile(r"^\s*(?:primary|unique|key|constraint|index|foreign|check|fulltext)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Cell:
+    line: int
+    column: int
+    name: str  # the column name
+    value: str = field(repr=False)
+    quoted: bool
+    table: str
+    row: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (column, value) of the row
+
+
+def table_name(raw: str) -> str:
+    return raw.strip('`"[]').split(".")[-1].strip('`"[]').lower()
+
+
+def _columns(raw: str) -> list[str]:
+    return [c.strip().strip('`"[]').lower() for c in raw.split(",")]
+
+
+def cells(lines: Sequence[tuple[int, str]]) -> Iterator[Cell]:
+    """Every value of every row in the given (line number, text) lines, with its column name."""
+    schemas: dict[str, list[str]] = {}
+    index = 0
+    while index < len(lines):
+        number, text = lines[index]
+        create = CREATE.match(text)
+        if create:
+            name = table_name(create.group("name"))
+            index += 1
+            if text.rstrip().endswith(";"):
+                # One-line CREATE TABLE t (a int, b text);
+                inner = text[text.find("(") + 1 : text.rfind(")")]
+                schemas[name] = [
+                    m.group("col").lower()
+                    for part in inner.split(",")
+                    if (m := COLUMN_DEF.match(part)) and not CONSTRAINT.match(part)
+                ]
+                continue
+            cols: list[str] = []
+            while index < len(lines) and lines[index][0] == lines[index - 1][0] + 1:
+                body = lines[index][1]
+                if (
+                    body.strip().startswith(")")
+                    or INSERT.match(body)
+                    or COPY.match(body)
+                    or CREATE.match(body)
+                ):
+                    break
+                col = COLUMN_DEF.match(body)
+                if col and not CONSTRAINT.match(body):
+                    cols.append(col.group("col").lower())
+                index += 1
+            schemas[name] = cols
+            continue
+        copy = COPY.match(text)
+        if copy:
+            name = table_name(copy.group("name"))
+            cols = _columns(copy.group("cols"))
+            index += 1
+            while index < len(lines) and lines[index][1].rstrip() != "\\.":
+                row_no, row = lines[index]
+                fields = row.split("\t")
+                row_pairs = tuple(zip(cols, fields, strict=False))
+                offset = 0
+                for column_name, value in zip(cols, fields, strict=False):
+                    if value != "\\N":
+                        yield Cell(row_no, offset, column_name, value, True, name, row_pairs)
+                    offset += len(value) + 1
+                index += 1
+            continue
+        insert = INSERT.match(text)
+        if insert:
+            name = table_name(insert.group("name"))
+            cols = _columns(insert.group("cols")) if insert.group("cols") else schemas.get(name, [])
+            statement = [(number, text, insert.end())]
+            index += 1
+            while not text.rstrip().endswith(";") and index < len(lines):
+                number, text = lines[index]
+                if INSERT.match(text) or COPY.match(text) or CREATE.match(text):
+                    break
+                statement.append((number, text, 0))
+                index += 1
+            if cols:
+                yield from _rows(statement, cols, name)
+            continue
+        index += 1
+
+
+def _rows(statement: list[tuple[int, str, int]], cols: list[str], table: str) -> Iterator[Cell]:
+    for row in _tuples(statement):
+        row_pairs = tuple((col, value) for col, (_, _, value, _) in zip(cols, row, strict=False))
+        for col, (line, column, value, quoted) in zip(cols, row, strict=False):
+            if quoted or value.upper() != "NULL":
+                yield Cell(line, column, col, value, quoted, table, row_pairs)
+
+
+def _tuples(statement: list[tuple[int, str, int]]) -> Iterator[list[tuple[int, int, str, bool]]]:
+    """The value tuples of an INSERT, each value with its line, column and quoting."""
+    row: list[tuple[int, int, str, bool]] | None = None
+    for number, text, start in statement:
+        i = start
+        n = len(text)
+        while i < n:
+            ch = text[i]
+            if row is None:
+                if ch == "(":
+                    row = []
+                i += 1
+                continue
+            if ch in " \t,":
+                i += 1
+            elif ch == ")":
+                yield row
+                row = None
+                i += 1
+            elif ch in "'\"":
+                j = i + 1
+                buf = []
+                while j < n:
+                    if text[j] == "\\" and j + 1 < n:
+                        buf.append(text[j + 1])
+                        j += 2
+                        continue
+                    if text[j] == ch:
+                        if j + 1 < n and text[j + 1] == ch:
+                            buf.append(ch)
+                            j += 2
+                            continue
+                        break
+                    buf.append(text[j])
+                    j += 1
+                row.append((number, i + 1, "".join(buf), True))
+                i = j + 1
+            else:
+                j = i
+                depth = 0
+                while j < n and (depth or text[j] not in ",)"):
+                    if text[j] == "(":
+                        depth += 1
+                    elif text[j] == ")":
+                        depth -= 1
+                    j += 1
+                row.append((number, i, text[i:j].strip(), False))
+                i = j

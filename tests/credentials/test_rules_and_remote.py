@@ -1,0 +1,63 @@
+"""Extra rules files, the remote collector over a transport, and a host that fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanners.credentials.remote import collect_remote
+from scanners.credentials.rules import default_rules, load_rules
+from scanners.errors import CatalogError
+from scanners.transport import LocalTransport
+from tests.credentials.helpers import spots, write
+
+
+def test_catalog_metadata_is_complete() -> None:
+    rules = default_rules()
+    for check_id in [f"C{n:02d}" for n in range(1, 14)] + ["D01", "D02", "D03"]:
+        meta = rules.check(check_id)
+        assert meta.title.vi and meta.title.en and meta.remediation.text.vi
+
+
+def test_vendor_key_names_from_a_rules_file(tmp_path: Path) -> None:
+    write(tmp_path, "tree/his.cfg", "MatKhauCongBH=Vd4!kk81\n")
+    assert spots(tmp_path / "tree") == set()
+    extra = write(tmp_path, "vendor.yml", "detection:\n  portal_keys:\n    password: [MatKhauCongBH]\n")
+    rules = load_rules([extra])
+    assert spots(tmp_path / "tree", rules) == {("his.cfg", 1, "password")}
+
+
+def test_bad_rules_file_is_one_error(tmp_path: Path) -> None:
+    extra = write(tmp_path, "bad.yml", "detection:\n  portal_keys:\n    secretsauce: [x]\n")
+    with pytest.raises(CatalogError, match=r"bad\.yml"):
+        load_rules([extra])
+
+
+def test_remote_collection_brings_back_candidates_only(tmp_path: Path) -> None:
+    write(tmp_path, "etc/his/.env", "BHXH_EGW_USERNAME=75901_BV\nBHXH_EGW_PASSWORD=Rm0!te55\n")
+    write(tmp_path, "var/log/big.log", "nothing to see here\n" * 5000)
+    transport = LocalTransport("test-host")
+    result = collect_remote(
+        transport, "test-host", default_rules(), [str(tmp_path)], max_bytes=1 << 20, budget=60, sudo=False
+    )
+    secrets = [o for o in result.observations if o.kind == "secret"]
+    assert [(Path(o.path).name, o.line) for o in secrets] == [(".env", 2)]
+    assert result.stats["files"] == 2 and not result.errors
+
+
+def test_unreachable_host_is_a_scan_error(tmp_path: Path) -> None:
+    from scanners.credentials.scan import run_facility
+    from scanners.errors import TransportError
+    from scanners.inventory import load_inventory
+
+    inv = tmp_path / "inv"
+    write(inv, "hosts.yml", "all:\n  children:\n    facility_75901:\n      hosts:\n        down-01:\n")
+    write(inv, "group_vars/facility_75901.yml", 'facility_name: "BV"\nfacility_networks: ["198.18.0.0/24"]\n')
+    facility = load_inventory([inv]).facility("75901")
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise TransportError("down-01 (198.18.0.250:22): connection timed out")
+
+    run = run_facility(facility, facility.hosts, [], scan_host=failing)
+    assert run.hosts == () and [e.target for e in run.errors] == ["down-01"]
