@@ -1,0 +1,79 @@
+"""A cgroup of its own for each host's container (cgroup v1 machines).
+
+Without it every nspawn started outside systemd lands in the same ``name=systemd`` cgroup, so the
+hosts' systemd instances share ``/payload/system.slice/...``: one host stopping ``ssh.service``
+would kill another's sshd, and early units race on each other's cgroups (seen: sysusers failing
+with "Failed to attach to cgroup"). Each container gets ``hisguard-lab/<host>`` in every v1
+hierarchy instead; ``down`` removes them once empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+OURS = "hisguard-lab"
+
+
+def _hierarchies() -> list[Path]:
+    """cgroup hierarchies mounted below /sys/fs/cgroup (v1 ones, and the hybrid v2 one)."""
+    found = []
+    for line in Path("/proc/self/mounts").read_text().splitlines():
+        fields = line.split()
+        if fields[2] in ("cgroup", "cgroup2") and fields[1].startswith(str(CGROUP_ROOT) + "/"):
+            found.append(Path(fields[1]))
+    return found
+
+
+def make(host: str) -> list[Path]:
+    """Create ``hisguard-lab/<host>`` in each v1 hierarchy; return the directories made."""
+    made = []
+    for hierarchy in _hierarchies():
+        group = hierarchy / OURS / host
+        try:
+            group.mkdir(parents=True, exist_ok=True)
+            if hierarchy.name == "cpuset":  # a new cpuset is empty: inherit the parent's
+                for key in ("cpuset.cpus", "cpuset.mems"):
+                    for level in (group.parent, group):
+                        value = (level.parent / key).read_text().strip()
+                        if not (level / key).read_text().strip():
+                            (level / key).write_text(value)
+        except OSError:
+            continue  # a hierarchy we may not write to is not worth failing the boot for
+        made.append(group)
+    return made
+
+
+def wrap(groups: list[Path], cmd: list[str]) -> list[str]:
+    """``cmd`` run through a shell that first moves itself into ``groups`` (the PID stays)."""
+    if not groups:
+        return cmd
+    script = 'for g in $HG_CGROUPS; do echo $$ > "$g/cgroup.procs" || exit 97; done; exec "$@"'
+    return [
+        "env",
+        "SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=0",
+        f"HG_CGROUPS={' '.join(str(g) for g in groups)}",
+        "sh",
+        "-c",
+        script,
+        "sh",
+        *cmd,
+    ]
+
+
+def remove(host: str | None = None) -> None:
+    """Remove our cgroups (one host's, or all), deepest first; busy ones are left in place."""
+    for hierarchy in _hierarchies():
+        top = hierarchy / OURS if host is None else hierarchy / OURS / host
+        if not top.is_dir():
+            continue
+        for directory in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        with contextlib.suppress(OSError):
+            top.rmdir()
+
+
+def leftovers() -> list[str]:
+    return [str(h / OURS) for h in _hierarchies() if (h / OURS).exists()]
