@@ -1,0 +1,218 @@
+"""Build a :class:`FacilityReport` from a facility's history: diff, score, trend, actions.
+
+Findings are grouped by the action that fixes them (one hardening role with its tags, or a
+manual fix), then by check inside an action, so a check's rationale, references and remediation
+are shown once above the hosts and files it fails on.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from typing import NamedTuple
+
+from reports import facts
+from reports.diff import Comparison, compare, snapshots, trend
+from reports.model import (
+    Action,
+    Change,
+    CheckGroup,
+    FacilityInfo,
+    FacilityReport,
+    Reference,
+    Row,
+    ScanInfo,
+    SeverityCounts,
+)
+from reports.scans import FacilityHistory
+from reports.score import score
+from scanners import __version__
+from scanners.catalog import regulations
+from scanners.findings import Finding, Remediation, Status, Text, utcnow
+
+DEFAULT_TREND_LENGTH = 8
+INVENTORY_PLACEHOLDER = "<inventory>"
+MANUAL = "manual"
+LISTED = (Status.FAIL, Status.WAIVED, Status.ERROR)
+
+
+# What may stand in an Ansible --limit or hosts: pattern. Anything else (a name with a comma,
+# a glob, "all") could widen a run to hosts nobody asked for, so it is left out of commands.
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_PATTERN_WORDS = frozenset({"all", "ungrouped"})
+
+
+def limit_hosts(hosts: Sequence[str]) -> tuple[str, ...]:
+    """The hosts that can safely go into ``--limit``."""
+    return tuple(h for h in hosts if _PLAIN_HOST.fullmatch(h) and h.lower() not in _PATTERN_WORDS)
+
+
+@cache
+def reference(key: str) -> Reference:
+    known = regulations().get(key)
+    if known is None:
+        # A key the catalog does not know cannot be vouched for.
+        return Reference(key=key, document=Text(key, key), requirement=None, to_be_verified=True)
+    return Reference(
+        key=key,
+        document=known.document,
+        requirement=known.requirement,
+        to_be_verified=known.to_be_verified,
+    )
+
+
+def playbook_command(
+    inventory: Sequence[str], playbook: str, hosts: Sequence[str], tags: Sequence[str]
+) -> str:
+    """``ansible-playbook -i INV PLAYBOOK --limit HOSTS --tags TAGS``, quoted for a POSIX shell."""
+    parts = ["ansible-playbook"]
+    for path in inventory or (INVENTORY_PLACEHOLDER,):
+        parts += ["-i", path if path == INVENTORY_PLACEHOLDER else shlex.quote(path)]
+    parts += [shlex.quote(playbook), "--limit", shlex.quote(",".join(hosts))]
+    if tags:
+        parts += ["--tags", shlex.quote(",".join(tags))]
+    return " ".join(parts)
+
+
+def _row(finding: Finding, comparison: Comparison) -> Row:
+    fp = finding.fingerprint
+    return Row(
+        finding=finding,
+        change=comparison.change_of.get(fp, Change.NEW),
+        first_failed=comparison.first_failed.get(fp),
+        waiver=facts.waiver(finding.details),
+        credential=facts.credential(finding.details),
+        lapsed_waiver=facts.waiver(finding.details, "waiver_expired")
+        if finding.status == Status.FAIL
+        else None,
+    )
+
+
+def _row_key(row: Row) -> tuple[str, str, int]:
+    return (row.finding.host, row.finding.resource, row.finding.line or 0)
+
+
+class _CheckKey(NamedTuple):
+    # Everything a check group shows once is part of its key, so no finding's text is lost.
+    check_id: str
+    title: Text
+    rationale: Text | None
+    remediation: Text | None
+    references: tuple[str, ...]
+
+
+def _check_groups(rows: Sequence[Row]) -> tuple[CheckGroup, ...]:
+    by_check: dict[_CheckKey, list[Row]] = {}
+    for row in rows:
+        f = row.finding
+        text = f.remediation.text if f.remediation else None
+        by_check.setdefault(_CheckKey(f.check_id, f.title, f.rationale, text, f.references), []).append(row)
+    groups = []
+    for key, members in by_check.items():
+        members.sort(key=_row_key)
+        groups.append(
+            CheckGroup(
+                check_id=key.check_id,
+                severity=max((m.finding.severity for m in members), key=lambda s: s.rank),
+                title=key.title,
+                rationale=key.rationale,
+                remediation=key.remediation,
+                references=tuple(reference(ref) for ref in key.references),
+                rows=tuple(members),
+            )
+        )
+    groups.sort(key=lambda g: (-g.severity.rank, g.check_id, g.title.en))
+    return tuple(groups)
+
+
+def _by_severity(row: Row) -> tuple[int, str, str, str, int]:
+    return (-row.finding.severity.rank, row.finding.check_id, *_row_key(row))
+
+
+def _action_key(remediation: Remediation | None) -> tuple[str, str | None, tuple[str, ...]]:
+    if remediation is None or remediation.role is None:
+        return (MANUAL, None, ())
+    return (remediation.playbook, remediation.role, tuple(sorted(remediation.tags)))
+
+
+def _actions(rows: Sequence[Row], inventory: Sequence[str]) -> tuple[tuple[Action, ...], Action | None]:
+    by_action: dict[tuple[str, str | None, tuple[str, ...]], list[Row]] = {}
+    for row in rows:
+        by_action.setdefault(_action_key(row.finding.remediation), []).append(row)
+    actions: list[Action] = []
+    manual: Action | None = None
+    for (playbook, role, tags), members in by_action.items():
+        checks = _check_groups(members)
+        hosts = tuple(sorted({m.finding.host for m in members}))
+        action = Action(
+            key="-".join((role, *tags)) if role else MANUAL,
+            role=role,
+            tags=tags,
+            playbook=playbook if role else "",
+            hosts=hosts,
+            command=playbook_command(inventory, playbook, safe, tags)
+            if role and (safe := limit_hosts(hosts))
+            else None,
+            checks=checks,
+            worst=checks[0].severity,
+        )
+        if role is None:
+            manual = action
+        else:
+            actions.append(action)
+    actions.sort(key=lambda a: (-a.worst.rank, -a.finding_count, a.key))
+    return tuple(actions), manual
+
+
+def build_facility_report(
+    history: FacilityHistory,
+    info: FacilityInfo,
+    *,
+    inventory: Sequence[str] = (),
+    trend_length: int = DEFAULT_TREND_LENGTH,
+    now: datetime | None = None,
+) -> FacilityReport:
+    scan = history.current
+    snaps = snapshots(history)
+    comparison = compare(history, snaps)
+    failing: list[Row] = []
+    waived: list[Row] = []
+    errored: list[Row] = []
+    passed = 0
+    for finding in scan.findings:
+        status = finding.status
+        if status == Status.FAIL:
+            failing.append(_row(finding, comparison))
+        elif status == Status.WAIVED:
+            waived.append(_row(finding, comparison))
+        elif status == Status.ERROR:
+            errored.append(_row(finding, comparison))
+        elif status == Status.PASS:
+            passed += 1
+    actions, manual = _actions(failing, inventory)
+    return FacilityReport(
+        facility=info,
+        scan=ScanInfo(
+            run_ids=scan.run_ids,
+            started_at=scan.started_at,
+            finished_at=scan.finished_at,
+            scanners=scan.scanners,
+            hosts=scan.hosts,
+            errors=scan.errors,
+            passed=passed,
+        ),
+        score=score((r.finding.check_id, r.finding.severity) for r in failing),
+        counts=SeverityCounts.of(r.finding.severity for r in failing),
+        changes=comparison.changes,
+        trend=trend(snaps, trend_length),
+        actions=actions,
+        manual=manual,
+        waived=tuple(sorted(waived, key=_by_severity)),
+        check_errors=tuple(sorted(errored, key=_by_severity)),
+        inventory=tuple(inventory),
+        generated_at=now or utcnow(),
+        version=__version__,
+    )

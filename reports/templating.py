@@ -1,0 +1,120 @@
+"""The Jinja2 environments: one per language and kind (HTML, Markdown), built once and cached.
+
+Both are strict (an undefined name is an error, never an empty string) and both escape every
+value: HTML with Jinja's autoescaping, Markdown with a ``finalize`` hook that escapes Markdown
+and HTML syntax, so a path or an evidence string can never inject markup into a report.
+Templates are compiled on first use and kept (``auto_reload`` off): the bench renders a hundred
+reports from one compiled template.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from reports import chart
+from reports.build import INVENTORY_PLACEHOLDER
+from reports.i18n import Translator
+from reports.score import WEIGHTS
+from scanners.findings import Severity
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+class MarkdownRaw(str):
+    """Markdown that a template built on purpose (a code block): not escaped again."""
+
+    __slots__ = ()
+
+
+def markdown_escape(value: Any) -> str:
+    """One line of Markdown-safe text: syntax escaped, HTML neutralised, newlines folded."""
+    if isinstance(value, MarkdownRaw):
+        return value
+    text = " ".join(str(value).split()) if value is not None else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_code(value: Any) -> MarkdownRaw:
+    """An inline code span for a table cell, fenced longer than any backtick run inside it.
+
+    HTML inside a code span is shown, not run; a pipe must still be escaped, since GitHub's
+    table syntax splits cells before it parses code spans.
+    """
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    return MarkdownRaw(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def markdown_block(value: Any) -> MarkdownRaw:
+    """A fenced code block (for commands), fenced with more backticks than it contains."""
+    text = str(value)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return MarkdownRaw(f"{fence}sh\n{text}\n{fence}")
+
+
+@cache
+def stylesheet() -> Markup:
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))  # cannot close the <style> element early
+
+
+def _environment(lang: str, markdown: bool) -> Environment:
+    tr = Translator(lang)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=not markdown,
+        finalize=markdown_escape if markdown else None,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        tx=tr.text,
+        severity=tr.severity,
+        change=tr.change,
+        scanner=tr.scanner,
+        exposure=tr.exposure,
+        status=tr.status,
+        event=tr.event,
+        datetime=tr.format_datetime,
+        date=tr.format_date,
+        code=markdown_code,
+        block=markdown_block,
+    )
+    env.globals.update(
+        lang=lang,
+        tr=tr,
+        weights={severity.value: weight for severity, weight in WEIGHTS.items()},
+        severity_of={severity.value: severity for severity in Severity},
+        score_chart=chart.score_chart,
+        open_chart=chart.open_chart,
+        sparkline=chart.sparkline,
+        stylesheet=stylesheet,
+        placeholder=INVENTORY_PLACEHOLDER,
+    )
+    return env
+
+
+@cache
+def html_environment(lang: str) -> Environment:
+    return _environment(lang, markdown=False)
+
+
+@cache
+def markdown_environment(lang: str) -> Environment:
+    return _environment(lang, markdown=True)

@@ -1,0 +1,61 @@
+"""PDF: laid out by WeasyPrint with local fonts; its text keeps the Vietnamese diacritics."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reports.formats import FORMATS
+from reports.model import FacilityInfo
+from reports.rollup import build_rollup, rollup_row
+
+from .helpers import INFO, sample_report
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed"
+)
+
+
+def _text(pdf: str | bytes, tmp_path: Path) -> str:
+    assert isinstance(pdf, bytes)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return " ".join(done.stdout.decode("utf-8").split())  # table cells wrap: compare words only
+
+
+def _fonts(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def test_vietnamese_pdf_keeps_its_diacritics(tmp_path: Path) -> None:
+    report = sample_report(hosts=6, findings_per_host=4)
+    pdf = FORMATS["pdf"].facility(report, "vi")
+    assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+    text = _text(pdf, tmp_path)
+    for phrase in (
+        "Bệnh viện Đa khoa Lab Đồng Nai",
+        "Mức độ",
+        "Việc cần làm",
+        "Nghiêm trọng",
+        "cần kiểm chứng",
+    ):
+        assert phrase in text, phrase
+    assert "\ufffd" not in text  # no replacement character: every glyph had a font
+    fonts = _fonts(pdf, tmp_path)
+    assert "DejaVu" in fonts or "Noto" in fonts, fonts
+
+
+def test_english_pdf_and_rollup(tmp_path: Path) -> None:
+    report = sample_report(hosts=4, findings_per_host=3)
+    text = _text(FORMATS["pdf"].facility(report, "en"), tmp_path)
+    assert "What to do" in text and "Severity" in text and "Việc cần làm" not in text
+    other = sample_report(FacilityInfo("74970", "Trung tâm Y tế Thủ Dầu Một", "Bình Dương"), hosts=4)
+    rollup = build_rollup([rollup_row(report), rollup_row(other)])
+    text = _text(FORMATS["pdf"].rollup(rollup, "vi"), tmp_path)
+    assert "Tổng hợp toàn tỉnh" in text and INFO.name in text and "Trung tâm Y tế Thủ Dầu Một" in text
