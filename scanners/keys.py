@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -41,19 +42,34 @@ def _read_or_create_key(path: Path) -> bytes:
         key = path.read_bytes()
     except FileNotFoundError:
         ensure_private_dir(path.parent)
-        key = secrets.token_bytes(32)
-        try:
-            # O_EXCL: two processes starting at once must not end up with different keys.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            key = path.read_bytes()
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(key)
+        key = _create_key(path)
     except OSError as exc:
         raise HisguardError(f"cannot read the installation key {path}: {exc.strerror}") from None
     if len(key) < 32:
         raise HisguardError(f"the installation key {path} is damaged (too short)")
+    return key
+
+
+def _create_key(path: Path) -> bytes:
+    """Write a new key to a private temporary file, then link it into place.
+
+    The link is atomic and fails if the key already exists, so two processes (or threads)
+    starting at once agree on one key, and nobody ever reads a half-written file.
+    """
+    key = secrets.token_bytes(32)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_bytes()
+    except OSError as exc:
+        raise HisguardError(f"cannot create the installation key {path}: {exc.strerror}") from None
+    finally:
+        os.unlink(temporary)
     return key
 
 

@@ -1,0 +1,133 @@
+"""H05: password quality, lockout after failed logins, and password aging (PAM and login.defs)."""
+
+from __future__ import annotations
+
+import testinfra.host
+
+from scanners.config import parsers
+from scanners.config.facts import Facts
+from scanners.config.model import Outcome, check, failed, passed
+
+# QD-326: 8+ characters, lock after failed logins, change every 6 months; ND-331: 14 without MFA.
+FLOOR_MIN_LENGTH = 8
+DEFAULT_MIN_LENGTH = 14
+DEFAULT_MAX_ATTEMPTS = 5
+MIN_UNLOCK_SECONDS = 900
+DEFAULT_MAX_DAYS = 180
+# libpwquality's and pam_faillock's own defaults when nothing is configured.
+PWQUALITY_DEFAULTS = {
+    "minlen": "8",
+    "minclass": "0",
+    "dcredit": "0",
+    "ucredit": "0",
+    "lcredit": "0",
+    "ocredit": "0",
+}
+FAILLOCK_DEFAULTS = {"deny": "3", "unlock_time": "600"}
+
+
+def _module_args(facts: Facts, pam_file: str, modules: tuple[str, ...]) -> dict[str, str] | None:
+    """Arguments of the first line of ``pam_file`` using one of ``modules``; None if none does."""
+    for path, _, content in parsers.grep_lines(facts.text("pam")):
+        if not path.endswith(pam_file):
+            continue
+        tokens = content.split()
+        for index, token in enumerate(tokens):
+            if any(token.startswith(module) for module in modules):
+                args = {}
+                for arg in tokens[index + 1 :]:
+                    key, _, value = arg.partition("=")
+                    args[key] = value
+                return args
+    return None
+
+
+def _int(value: str, default: int = 0) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return default
+
+
+def _quality(facts: Facts) -> dict[str, str] | None:
+    """Effective pwquality settings (conf, then module arguments), or None when not in PAM."""
+    args = _module_args(facts, "common-password", ("pam_pwquality.so", "pam_cracklib.so"))
+    if args is None:
+        return None
+    settings = dict(PWQUALITY_DEFAULTS)
+    settings.update(parsers.key_values(facts.text("pwquality")))
+    settings.update(args)
+    return settings
+
+
+def _min_length_outcome(facts: Facts, resource: str, wanted: int) -> Outcome:
+    settings = _quality(facts)
+    if settings is None:
+        return failed(resource, "pam_pwquality is not used in /etc/pam.d/common-password", "no-pwquality")
+    minlen = _int(settings["minlen"])
+    if minlen < wanted:
+        return failed(resource, f"minlen {minlen} (needs {wanted} or more)", str(minlen), minlen=minlen)
+    return passed(resource, f"minlen {minlen}", str(minlen))
+
+
+@check("H05.1", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
+def min_length_floor(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    """QD-326's floor: no password quality at all, or passwords shorter than 8."""
+    return _min_length_outcome(facts, "pam:pwquality:minlen", FLOOR_MIN_LENGTH)
+
+
+@check("H05.5", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
+def min_length_target(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    """ND-331's length without MFA (14), or the facility's own ``hisguard_password_min_length``."""
+    value = facts.target.var("hisguard_password_min_length", DEFAULT_MIN_LENGTH)
+    return _min_length_outcome(facts, "pam:pwquality:minlen", _int(str(value), DEFAULT_MIN_LENGTH))
+
+
+@check("H05.2", needs=("pam", "pwquality"), resource="pam:pwquality:complexity")
+def complexity(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    resource = "pam:pwquality:complexity"
+    settings = _quality(facts)
+    if settings is None:
+        return failed(resource, "pam_pwquality is not used in /etc/pam.d/common-password", "no-pwquality")
+    minclass = _int(settings["minclass"])
+    required = [k for k in ("dcredit", "ucredit", "lcredit", "ocredit") if _int(settings[k]) < 0]
+    evidence = f"minclass {minclass}, required classes: {', '.join(required) or 'none'}"
+    if minclass >= 3 or len(required) >= 3:
+        return passed(resource, evidence, evidence)
+    return failed(resource, evidence + " (needs 3 character classes)", evidence)
+
+
+@check("H05.3", needs=("pam", "faillock"), resource="pam:faillock")
+def lockout(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    resource = "pam:faillock"
+    args = _module_args(facts, "common-auth", ("pam_faillock.so", "pam_tally2.so"))
+    if args is None:
+        return failed(resource, "no pam_faillock in /etc/pam.d/common-auth: no lockout", "no-faillock")
+    settings = dict(FAILLOCK_DEFAULTS)
+    settings.update(parsers.key_values(facts.text("faillock")))
+    settings.update({k: v for k, v in args.items() if k in ("deny", "unlock_time")})
+    deny = _int(settings["deny"])
+    unlock = _int(settings["unlock_time"], 0) if settings["unlock_time"] != "never" else 0
+    limit = _int(
+        str(facts.target.var("hisguard_lockout_max_attempts", DEFAULT_MAX_ATTEMPTS)), DEFAULT_MAX_ATTEMPTS
+    )
+    evidence = f"deny {deny}, unlock_time {unlock}"
+    problems = []
+    if not 0 < deny <= limit:
+        problems.append(f"deny must be 1..{limit}")
+    if 0 < unlock < MIN_UNLOCK_SECONDS:
+        problems.append(f"unlock_time must be 0 or at least {MIN_UNLOCK_SECONDS}")
+    if problems:
+        return failed(resource, f"{evidence} ({'; '.join(problems)})", evidence)
+    return passed(resource, evidence, evidence)
+
+
+@check("H05.4", needs=("login_defs",), resource="login.defs:PASS_MAX_DAYS")
+def aging(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    resource = "login.defs:PASS_MAX_DAYS"
+    limit = _int(str(facts.target.var("hisguard_password_max_days", DEFAULT_MAX_DAYS)), DEFAULT_MAX_DAYS)
+    value = parsers.whitespace_values(facts.text("login_defs")).get("PASS_MAX_DAYS", "99999")
+    days = _int(value, 99999)
+    if days <= 0 or days > limit:
+        return failed(resource, f"PASS_MAX_DAYS {value} (needs 1..{limit})", value)
+    return passed(resource, f"PASS_MAX_DAYS {value}", value)

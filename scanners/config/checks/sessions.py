@@ -1,0 +1,75 @@
+"""H07: idle sessions end by themselves: shell TMOUT everywhere, screen lock on workstations."""
+
+from __future__ import annotations
+
+import re
+
+import testinfra.host
+
+from scanners.config import parsers
+from scanners.config.facts import Facts
+from scanners.config.model import Outcome, check, failed, not_applicable, passed
+
+DEFAULT_MAX_IDLE = 900  # seconds; QD-326 asks for idle sessions to end
+TMOUT = re.compile(
+    r"(?:^|[\s;])(?:readonly\s+|export\s+|declare\s+-\w+\s+|typeset\s+-\w+\s+)?TMOUT=['\"]?(\d+)"
+)
+
+
+def _load_order(path: str) -> tuple[int, str]:
+    """Login shells read /etc/profile, then /etc/profile.d/* in name order, then bash.bashrc."""
+    if path == "/etc/environment":
+        return 0, path
+    if path == "/etc/profile":
+        return 1, path
+    if path.startswith("/etc/profile.d/"):
+        return 2, path
+    return 3, path
+
+
+def _max_idle(facts: Facts) -> int:
+    value = facts.target.var("hisguard_session_timeout_seconds", DEFAULT_MAX_IDLE)
+    return int(value) if str(value).isdigit() else DEFAULT_MAX_IDLE
+
+
+@check("H07.1", needs=("tmout",), resource="shell:TMOUT")
+def shell_timeout(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    resource = "shell:TMOUT"
+    limit = _max_idle(facts)
+    settings = []
+    for path, line, content in parsers.grep_lines(facts.text("tmout")):
+        code = content.split("#", 1)[0]
+        for match in TMOUT.finditer(code):
+            settings.append((_load_order(path), line or 0, path, int(match.group(1))))
+    if not settings:
+        return failed(resource, "TMOUT is not set: idle shells stay open", "unset")
+    _, line, path, seconds = max(settings)
+    evidence = f"TMOUT={seconds} ({path})"
+    if 0 < seconds <= limit:
+        return passed(resource, evidence, str(seconds))
+    return failed(resource, f"{evidence}: needs 1..{limit} seconds", str(seconds), line=line or None)
+
+
+def _dconf(facts: Facts) -> dict[str, str]:
+    values = {}
+    for _, _, content in parsers.grep_lines(facts.text("dconf")):
+        key, sep, value = content.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+@check("H07.2", needs=("desktop", "dconf"), resource="dconf:screensaver")
+def screen_lock(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    resource = "dconf:screensaver"
+    if not facts.text("desktop").strip():
+        return not_applicable(resource, "no graphical session installed")
+    limit = _max_idle(facts)
+    values = _dconf(facts)
+    enabled = values.get("lock-enabled", "").lower() == "true"
+    delay_text = values.get("idle-delay", "").split()[-1:] or [""]
+    delay = int(delay_text[0]) if delay_text[0].isdigit() else 0
+    evidence = f"lock-enabled {values.get('lock-enabled', 'unset')}, idle-delay {delay or 'unset'}"
+    if enabled and 0 < delay <= limit:
+        return passed(resource, evidence, evidence)
+    return failed(resource, f"{evidence}: needs the lock on after at most {limit} s idle", evidence)

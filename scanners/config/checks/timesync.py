@@ -1,0 +1,33 @@
+"""H09: the clock is synchronised, so log times from every host line up."""
+
+from __future__ import annotations
+
+import testinfra.host
+
+from scanners.config.facts import Facts
+from scanners.config.model import Outcome, check, failed, passed
+
+SERVICES = (
+    "systemd-timesyncd.service",
+    "chrony.service",
+    "ntp.service",
+    "ntpsec.service",
+    "openntpd.service",
+)
+
+
+@check("H09.1", needs=("units",), resource="service:time-sync")
+def time_sync(host: testinfra.host.Host, facts: Facts) -> Outcome:
+    resource = "service:time-sync"
+    active = [unit for unit in SERVICES if facts.unit_active(unit)]
+    if active:
+        return passed(f"service:{active[0]}", f"{active[0]} is active", active[0])
+    enabled = [unit for unit in SERVICES if facts.unit_enabled(unit)]
+    if enabled and facts.container:
+        # Time-sync daemons refuse to start in a container; its clock is the machine's.
+        return passed(
+            f"service:{enabled[0]}", f"{enabled[0]} enabled (container: clock from the host)", enabled[0]
+        )
+    if enabled:
+        return failed(f"service:{enabled[0]}", f"{enabled[0]} is enabled but not running", enabled[0])
+    return failed(resource, "no time synchronisation service (timesyncd, chrony, ntp) enabled", "none")

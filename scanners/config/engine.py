@@ -1,0 +1,93 @@
+"""Judge one host: read its facts in one round trip, run every check locally, build findings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import testinfra.host
+
+from scanners.config.catalog import Check
+from scanners.config.facts import Facts, collect
+from scanners.config.model import FactError, Outcome, errored
+from scanners.findings import Finding, Status, fingerprint
+from scanners.inventory import HostTarget
+from scanners.transport import Transport, testinfra_host
+
+log = logging.getLogger("hisguard.config")
+
+SCANNER = "config"
+
+
+@dataclass(frozen=True)
+class HostResult:
+    host: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def check_errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == Status.ERROR]
+
+
+def applicable(checks: Iterable[Check], target: HostTarget, *, ignore_groups: bool) -> list[Check]:
+    return [c for c in checks if ignore_groups or c.applies_to(target.groups)]
+
+
+def needed_sections(checks: Iterable[Check]) -> list[str]:
+    # "virt" always: several checks judge differently inside a container.
+    return list(dict.fromkeys(["virt", *(name for c in checks for name in c.code.needs)]))
+
+
+def scan_host(
+    target: HostTarget, checks: Sequence[Check], transport: Transport, *, timeout: float = 60.0
+) -> HostResult:
+    """Collect the facts ``checks`` need and evaluate them; TransportError if the host fails us."""
+    sections = collect(transport, target, needed_sections(checks), timeout=timeout)
+    facts = Facts(target, sections, fetch=lambda names: collect(transport, target, names, timeout=timeout))
+    return HostResult(target.name, tuple(evaluate(checks, testinfra_host(transport), facts)))
+
+
+def evaluate(checks: Iterable[Check], host: testinfra.host.Host, facts: Facts) -> list[Finding]:
+    """Every check on one snapshot; a check that cannot judge yields an ERROR finding, not a crash."""
+    findings = []
+    for check in checks:
+        for outcome in _outcomes(check, host, facts):
+            findings.append(to_finding(check, facts.target, outcome))
+    return findings
+
+
+def _outcomes(check: Check, host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+    try:
+        result = check.code.func(host, facts)
+        outcomes = [result] if isinstance(result, Outcome) else list(result)
+    except FactError as exc:
+        return [errored(check.code.resource, str(exc))]
+    except Exception as exc:  # a bug or an unexpected host answer: report it, judge the rest
+        log.debug("check %s on %s raised", check.id, facts.target.name, exc_info=True)
+        first = (str(exc).splitlines() or [""])[0][:160]
+        return [errored(check.code.resource, f"check failed: {type(exc).__name__}: {first}")]
+    if not outcomes:
+        return [errored(check.code.resource, "check returned no result")]
+    return outcomes
+
+
+def to_finding(check: Check, target: HostTarget, outcome: Outcome) -> Finding:
+    meta = check.meta
+    return Finding(
+        check_id=meta.id,
+        status=outcome.status,
+        severity=meta.severity,
+        facility=target.facility,
+        host=target.name,
+        resource=outcome.resource,
+        title=meta.title,
+        fingerprint=fingerprint(meta.id, target.name, outcome.resource, outcome.material),
+        scanner=SCANNER,
+        evidence=outcome.evidence,
+        rationale=meta.rationale,
+        remediation=meta.remediation,
+        references=meta.references,
+        line=outcome.line,
+        details=dict(outcome.details),
+    )
