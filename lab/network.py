@@ -71,6 +71,26 @@ def remove_host_link(host: str) -> None:
         run(["ip", "netns", "del", ns], check=False)
 
 
+# The RFC 2544 range the lab lives in. While the lab is up, an address in it that no bridge
+# serves (a typo, a facility not booted) is dropped on the machine instead of following the
+# default route out of it: lab traffic never leaves this machine.
+LAB_RANGE = "198.18.0.0/15"
+
+
+def ensure_blackhole() -> None:
+    run(["ip", "route", "replace", "blackhole", LAB_RANGE])
+
+
+def blackhole_exists() -> bool:
+    out = run(["ip", "route", "show", "type", "blackhole", LAB_RANGE], check=False).stdout
+    return bool(out.strip())
+
+
+def remove_blackhole() -> None:
+    if blackhole_exists():
+        run(["ip", "route", "del", "blackhole", LAB_RANGE], check=False)
+
+
 def remove_bridge(name: str) -> None:
     if link_exists(name):
         run(["ip", "link", "del", name], check=False)

@@ -116,6 +116,7 @@ def _ensure_facility_network(st: State, facility: Facility) -> None:
     if facility.bridge not in st.bridges:
         st.bridges.append(facility.bridge)
         state.save(st)  # recorded before it exists: a crash in between still gets it removed
+    network.ensure_blackhole()
     network.ensure_bridge(facility.bridge, facility.gateway, facility.prefix_len)
     server = st.servers.get(facility.gateway)
     if server is None or not is_ours(server.pid, server.started):
@@ -241,6 +242,7 @@ def _teardown(st: State, fleet: Fleet) -> None:
         network.remove_host_link(name)
     for bridge in sorted(set(st.bridges) | {f.bridge for f in fleet.facilities}):
         network.remove_bridge(bridge)
+    network.remove_blackhole()
     # Overlays of hosts, and /proc of an image build that was killed mid-way.
     for mount in _mounts_under(STATE_DIR) + _mounts_under(CACHE_DIR):
         run(["umount", "-l", mount], check=False)
@@ -277,6 +279,8 @@ def leftovers(fleet: Fleet | None = None) -> list[str]:
         if network.link_exists(network.veth_name(name)):
             left.append(f"link {network.veth_name(name)}")
     left += [f"bridge {f.bridge}" for f in fleet.facilities if network.link_exists(f.bridge)]
+    if network.blackhole_exists():
+        left.append(f"route blackhole {network.LAB_RANGE}")
     left += [f"cgroup {c}" for c in cgroups.leftovers()]
     return left
 
