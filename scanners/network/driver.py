@@ -1,0 +1,162 @@
+"""Running nmap: the job (exact command line) and the driver that runs it through python-nmap.
+
+A job is built from a Scope (already free of excluded addresses), validated settings and
+parsed ports, so every word of the command line comes from a number, a keyword or an
+``ipaddress`` object. One nmap process does discovery, the TCP port scan and version detection:
+nmap probes versions on open ports only, so a second process would only add start-up cost.
+The driver returns nmap's XML as bytes; reading it is ``xmlreport``'s job.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import nmap
+
+from scanners.errors import HisguardError, InventoryError
+from scanners.inventory import Network
+from scanners.network.ports import format_port_spec
+from scanners.network.scope import Scope
+from scanners.network.settings import NmapSettings
+
+
+class NmapError(HisguardError):
+    """nmap is missing, failed, or ran past its time; the message is one line for the run's errors."""
+
+
+@dataclass(frozen=True)
+class NmapJob:
+    """One nmap process: targets of one IP version, the ports, and the rest of the arguments."""
+
+    facility: str
+    targets: tuple[Network, ...]
+    ports: tuple[int, ...]
+    arguments: tuple[str, ...]
+    timeout: int
+
+    @property
+    def hosts(self) -> str:
+        return " ".join(str(target) for target in self.targets)
+
+    @property
+    def port_spec(self) -> str:
+        return format_port_spec(self.ports)
+
+    def command(self, nmap_path: str = "nmap") -> list[str]:
+        """The argument vector python-nmap runs (same words, same order), for display and benches."""
+        return [nmap_path, "-oX", "-", *(str(t) for t in self.targets), "-p", self.port_spec, *self.arguments]
+
+    def command_line(self, nmap_path: str = "nmap") -> str:
+        return shlex.join(self.command(nmap_path))
+
+
+def running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def scan_flag(settings: NmapSettings, privileged: bool, where: str) -> str:
+    """-sS needs raw sockets (root); everybody else gets a full TCP connect scan."""
+    if settings.scan_type == "syn":
+        if not privileged:
+            raise InventoryError(f"{where}: hisguard_nmap_scan_type syn needs root; use auto or connect")
+        return "-sS"
+    if settings.scan_type == "connect":
+        return "-sT"
+    return "-sS" if privileged else "-sT"
+
+
+def build_jobs(scope: Scope, settings: NmapSettings, ports: Sequence[int], privileged: bool) -> list[NmapJob]:
+    """One job per IP version present in the scope (nmap cannot mix them in one run)."""
+    flag = scan_flag(settings, privileged, f"facility_{scope.facility}")
+    jobs = []
+    for version in (4, 6):
+        targets = tuple(t for t in scope.targets if t.version == version)
+        if not targets:
+            continue
+        arguments = [
+            "-n",  # no reverse DNS: name look-ups would send traffic outside the facility's scope
+            flag,
+            "-sV",
+            "--version-intensity",
+            str(settings.version_intensity),
+            f"-T{settings.timing}",
+            "--max-rate",
+            str(settings.max_rate),
+            "--max-retries",
+            str(settings.max_retries),
+            "--host-timeout",
+            settings.host_timeout,
+        ]
+        excluded = [str(net) for net in scope.excluded if net.version == version]
+        if excluded:
+            # A second safety only: the targets above already leave these addresses out.
+            arguments += ["--exclude", ",".join(excluded)]
+        if version == 6:
+            arguments.append("-6")
+        jobs.append(
+            NmapJob(
+                facility=scope.facility,
+                targets=targets,
+                ports=tuple(sorted(set(ports))),
+                arguments=tuple(arguments),
+                timeout=settings.process_timeout,
+            )
+        )
+    return jobs
+
+
+class NmapDriver(Protocol):
+    def run(self, job: NmapJob) -> bytes:
+        """nmap's XML output for the job; raises NmapError when there is none to read."""
+        ...
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return ""
+
+
+def _as_bytes(output: str | bytes) -> bytes:
+    return output.encode("utf-8") if isinstance(output, str) else output
+
+
+class PythonNmapDriver:
+    """Debian's nmap through ``nmap.PortScanner``, bounded by the job's timeout."""
+
+    def __init__(self, nmap_path: str = "nmap") -> None:
+        self.nmap_path = nmap_path
+
+    def run(self, job: NmapJob) -> bytes:
+        try:
+            scanner = nmap.PortScanner(nmap_search_path=(self.nmap_path,))
+        except nmap.PortScannerError:
+            # python-nmap's own message prints $PATH; this one says what to do.
+            raise NmapError(
+                f"nmap not found or not working ({self.nmap_path}); install it with apt-get install nmap"
+            ) from None
+        try:
+            scanner.scan(
+                hosts=job.hosts, ports=job.port_spec, arguments=" ".join(job.arguments), timeout=job.timeout
+            )
+        except nmap.PortScannerTimeout:
+            raise NmapError(f"nmap did not finish within {job.timeout} s and was stopped") from None
+        except nmap.PortScannerError as exc:
+            # No readable XML: keep what nmap said, unless it left XML worth reading (cut short).
+            output = _as_bytes(scanner.get_nmap_last_output())
+            if b"<nmaprun" not in output:
+                # PortScannerError's str() is a repr; its value is nmap's stderr (or stdout, as bytes).
+                value = getattr(exc, "value", "")
+                text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                reason = _first_line(text) or "no output"
+                raise NmapError(f"nmap failed: {reason}") from None
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # python-nmap's reader trips over XML without the parts it expects (for example an
+            # interrupted run); xmlreport reads it defensively and says what is missing.
+            pass
+        return _as_bytes(scanner.get_nmap_last_output())

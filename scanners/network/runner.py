@@ -1,0 +1,144 @@
+"""Planning and running network scans: one Run per facility, facilities in parallel.
+
+Every facility is planned (scope, settings, nmap jobs) before the first nmap starts, so a scope or
+setting error stops the command before any packet leaves. Scans then run in threads, and a
+semaphore keeps the number of nmap processes at or under ``max_nmap`` whatever the thread count.
+A failed or unreadable nmap run becomes ScanError entries of its facility's Run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from scanners.errors import ScopeError
+from scanners.findings import Run, ScanError, utcnow
+from scanners.inventory import Facility
+from scanners.network.driver import NmapDriver, NmapError, NmapJob, build_jobs
+from scanners.network.judge import SCANNER, judge, managed_by_address
+from scanners.network.risks import RiskTable
+from scanners.network.scope import Scope, contains
+from scanners.network.settings import settings_for
+from scanners.network.xmlreport import Host, NmapOutputError, parse
+
+MAX_THREADS = 64
+
+
+@dataclass(frozen=True)
+class FacilityPlan:
+    facility: Facility
+    scope: Scope
+    jobs: tuple[NmapJob, ...]
+
+
+def plan_facility(facility: Facility, scope: Scope, ports: Sequence[int], privileged: bool) -> FacilityPlan:
+    settings = settings_for(facility)
+    if scope.size > settings.max_addresses:
+        raise ScopeError(
+            f"facility {facility.code}: {scope.size} addresses to sweep, more than "
+            f"hisguard_nmap_max_addresses ({settings.max_addresses}); narrow it with --target or raise it"
+        )
+    return FacilityPlan(
+        facility=facility, scope=scope, jobs=tuple(build_jobs(scope, settings, ports, privileged))
+    )
+
+
+def _error(plan: FacilityPlan, target: str, message: str) -> ScanError:
+    return ScanError(scanner=SCANNER, target=target, message=message, facility=plan.facility.code)
+
+
+def _collect(
+    plan: FacilityPlan,
+    job: NmapJob,
+    driver: NmapDriver,
+    gate: threading.BoundedSemaphore,
+    errors: list[ScanError],
+) -> tuple[list[Host], bool]:
+    """The hosts one job found, and whether nmap finished (errors say what went wrong)."""
+    try:
+        with gate:
+            output = driver.run(job)
+        report = parse(output)
+    except (NmapError, NmapOutputError) as exc:
+        errors.append(_error(plan, job.hosts, str(exc)))
+        return [], False
+    errors.extend(_error(plan, job.hosts, problem) for problem in report.problems)
+    hosts = []
+    for host in report.hosts:
+        if not contains(job.targets, host.address):
+            # Cannot happen with nmap as we call it; if it ever does, the result is not ours to judge.
+            errors.append(_error(plan, host.address, "nmap reported an address outside the targets; ignored"))
+            continue
+        if host.timed_out:
+            errors.append(
+                _error(plan, host.address, "host timed out (hisguard_nmap_host_timeout); results incomplete")
+            )
+        hosts.append(host)
+    return hosts, report.complete
+
+
+def scan_facility(
+    plan: FacilityPlan, driver: NmapDriver, gate: threading.BoundedSemaphore, table: RiskTable
+) -> Run:
+    started = utcnow()
+    errors: list[ScanError] = []
+    answered: list[Host] = []
+    covered: list[NmapJob] = []
+    if not plan.jobs:
+        errors.append(
+            _error(plan, plan.facility.code, "nothing to scan: every address of the facility is excluded")
+        )
+    for job in plan.jobs:
+        hosts, complete = _collect(plan, job, driver, gate, errors)
+        answered.extend(host for host in hosts if host.up)
+        if complete:
+            covered.append(job)
+    managed = managed_by_address(plan.facility)
+    up = {host.address for host in answered}
+    for address, host in sorted(managed.items()):
+        # Silence means something only when nmap finished: after a cut-short run it means nothing.
+        if address not in up and any(contains(job.targets, address) for job in covered):
+            errors.append(
+                _error(plan, host.name, f"{address} did not answer (down, or a firewall drops the probes)")
+            )
+    findings = judge(answered, plan.facility, table)
+    return Run(
+        id=Run.new_id(),
+        started_at=started,
+        finished_at=utcnow(),
+        scanners=(SCANNER,),
+        facility=plan.facility.code,
+        hosts=tuple(managed[h.address].name if h.address in managed else h.address for h in answered),
+        errors=tuple(errors),
+        findings=tuple(findings),
+    )
+
+
+def nmap_gate(max_nmap: int) -> threading.BoundedSemaphore:
+    """The cap on concurrent nmap processes; share one between calls that must respect one cap."""
+    if max_nmap < 1:
+        raise ValueError("max_nmap must be at least 1")
+    return threading.BoundedSemaphore(max_nmap)
+
+
+def scan_all(
+    plans: Sequence[FacilityPlan],
+    driver: NmapDriver,
+    table: RiskTable,
+    max_nmap: int = 2,
+    gate: threading.BoundedSemaphore | None = None,
+) -> list[Run]:
+    """One Run per plan, in plan order; never more than ``max_nmap`` nmap processes at once.
+
+    Callers that scan facilities in separate calls pass one shared ``gate`` (``nmap_gate``).
+    """
+    gate = gate if gate is not None else nmap_gate(max_nmap)
+    if len(plans) <= 1:
+        return [scan_facility(plan, driver, gate, table) for plan in plans]
+    # A thread per facility (bounded); the semaphore, not the pool size, caps the nmap processes.
+    with ThreadPoolExecutor(
+        max_workers=min(len(plans), MAX_THREADS), thread_name_prefix="hisguard-net"
+    ) as pool:
+        return list(pool.map(lambda plan: scan_facility(plan, driver, gate, table), plans))
