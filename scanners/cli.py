@@ -5,7 +5,9 @@ Every user-caused error is a HisguardError; it is printed as one line and the ex
 
 from __future__ import annotations
 
+import importlib
 import json
+import logging
 import sys
 from typing import Any
 
@@ -17,7 +19,47 @@ from scanners.errors import HisguardError
 from scanners.inventory import Facility
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported only when used.
+
+    Each package's command pulls in its own dependencies (nmap, paramiko, WeasyPrint, ...);
+    importing them all for every call would add half a second to each command.
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+# Commands of the other packages: name -> "module:attribute", each registered once it works.
+TOP_COMMANDS = {
+    "report": "reports.cli:report_command",
+    "lab": "lab.cli:lab",
+    "waivers": "scanners.waivers.command:waivers",
+    "history": "scanners.history.command:history",
+    "ingest": "scanners.ingest.command:ingest",
+}
+SCAN_COMMANDS = {
+    "credentials": "scanners.credentials.command:credentials_command",
+    "config": "scanners.config.cli:config_command",
+    "network": "scanners.network.command:network_command",
+    "all": "scanners.scan_all_command:scan_all_command",
+}
+
+
+@click.group(cls=LazyGroup, lazy=TOP_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hisguard")
 def cli() -> None:
     """hisguard: scan and harden the IT fleet of a BHYT medical facility."""
@@ -104,15 +146,21 @@ def _facility_doc(fac: Facility) -> dict[str, Any]:
     }
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, lazy=SCAN_COMMANDS)
 def scan() -> None:
     """Scan the fleet: credentials, configuration, network."""
 
 
-# Commands of the other packages register here, each when it works.
+def _quiet_libraries() -> None:
+    """Libraries log to stderr when nobody listens (paramiko prints whole tracebacks for a host
+    that drops the connection); hisguard reports those as one-line run errors instead."""
+    for name in ("paramiko", "nmap"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+        logging.getLogger(name).propagate = False
 
 
 def main() -> None:
+    _quiet_libraries()
     try:
         # Scan commands return their exit status (0, 1 findings, 2 failed run).
         status = cli.main(standalone_mode=False)
