@@ -1,7 +1,8 @@
 # ruff: noqa: E501  (sample file contents and log lines are kept whole on one line)
 """A realistic corpus of a facility's files with invented portal credentials, decoys and filler.
 
-Deterministic for a seed. Writes ``truth.jsonl`` next to the tree: one line per positive, with
+Deterministic for a seed and :data:`VERSION` (the bench keeps one corpus per version: a generator
+change never reuses a stale tree). Writes ``truth.jsonl`` next to the tree: one line per positive, with
 ``path`` (relative), ``line`` (1-based; 0 for a binary store counted as a whole) and ``kind``
 (password, password_hash, token, session). Every secret is invented here.
 
@@ -11,6 +12,7 @@ Deterministic for a seed. Writes ``truth.jsonl`` next to the tree: one line per 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import random
@@ -19,6 +21,7 @@ import string
 from collections.abc import Callable
 from pathlib import Path
 
+VERSION = 2  # bump when the generated corpus changes
 Lines = list[str]
 Truth = list[tuple[int, str]]  # (line index 0-based, kind)
 
@@ -545,6 +548,277 @@ def weak_js(g: Gen) -> tuple[str, Lines, Truth, str]:
     return f"srv/node{g.r.randint(1, 999)}/config/bhxh.config.js", lines, [(3, "password")], "utf-8"
 
 
+# --- more forms from docs bhxh-portal.md (generator version 2) --------------------------------------
+
+
+def env_export(g: Gen) -> tuple[str, Lines, Truth, str]:
+    q = g.r.choice(["'", '"'])
+    lines = [
+        "# sourced by /etc/systemd/system/his-sync.service",
+        f"export DB_PASSWORD={q}{g.password()}{q}",
+        f"export BHXH_EGW_USERNAME={q}{g.user()}{q}",
+        f"export BHXH_EGW_PASSWORD={q}{g.password()}{q}",
+        "export BHXH_EGW_URL=https://egw.baohiemxahoi.gov.vn",
+        "export BHXH_TOKEN=${BHXH_TOKEN:-}",
+    ]
+    return f"opt/his-sync{g.r.randint(1, 999)}/.env.production", lines, [(3, "password")], "utf-8"
+
+
+def yaml_nested(g: Gen) -> tuple[str, Lines, Truth, str]:
+    section = g.r.choice(["bhyt", "bhxh", "giamdinh"])
+    secret, kind = g.secret()
+    lines = [
+        "his:",
+        "  datasource:",
+        "    url: jdbc:postgresql://db:5432/his",
+        "    username: his",
+        f"    password: {g.password()}",
+        "  integrations:",
+        "    mail:",
+        f"      password: {g.password()}",
+        f"    {section}:",
+        "      endpoint:",
+        f"        base: https://{g.r.choice(HOSTS)}",
+        "        timeout: 30",
+        "      credentials:",
+        f"        username: {g.user()}",
+        f"        password: '{secret}'",
+        "      retry: 3",
+    ]
+    return f"srv/his-api{g.r.randint(1, 999)}/config/application.yml", lines, [(14, kind)], "utf-8"
+
+
+def appsettings_production(g: Gen) -> tuple[str, Lines, Truth, str]:
+    doc = {
+        "Serilog": {"MinimumLevel": "Warning"},
+        "ConnectionStrings": {"His": f"Server=db;Database=HIS;User Id=sa;Password={g.password()};"},
+        "Smtp": {"User": "his@benhvien.vn", "Password": g.password()},
+        "GiamDinh": {
+            "Url": f"https://{g.r.choice(HOSTS)}",
+            "BHXH": {"UserName": g.user(), "PassWord": g.md5(), "MaCSKCB": g.code()},
+        },
+    }
+    lines = json.dumps(doc, indent=2, ensure_ascii=False).splitlines()
+    idx = next(i for i, t in enumerate(lines) if '"PassWord"' in t)
+    enc = g.r.choice(["utf-8", "utf-8-sig"])
+    return (
+        f"inetpub/his{g.r.randint(1, 999)}/appsettings.Production.json",
+        lines,
+        [(idx, "password_hash")],
+        enc,
+    )
+
+
+def ps_convertto(g: Gen) -> tuple[str, Lines, Truth, str]:
+    q = g.r.choice(["'", '"'])
+    lines = [
+        "Set-Location C:\\HIS",
+        "$uri = 'https://egw.baohiemxahoi.gov.vn/api/token/take'",
+        f"$r = Invoke-RestMethod -Uri $uri -Method Post -Body (@{{username={q}{g.user()}{q};password={q}{g.md5()}{q}}} | ConvertTo-Json) -ContentType 'application/json'",
+        "$r.APIKey.access_token | Out-File token.txt",
+    ]
+    return (
+        f"Users/ketoan{g.r.randint(1, 99)}/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt",
+        lines,
+        [(2, "password_hash")],
+        g.r.choice(["utf-8", "utf-16-le-bom"]),
+    )
+
+
+def curl_script(g: Gen) -> tuple[str, Lines, Truth, str]:
+    lines = [
+        "#!/bin/sh",
+        "# gửi hồ sơ QĐ 130 mỗi giờ",
+        f"curl -s -u {g.user()}:{g.password()} https://gdbhyt.baohiemxahoi.gov.vn/api/ping",
+        "TOKEN=$(cat /var/lib/his/token)",
+        f"curl -s -X POST https://egw.baohiemxahoi.gov.vn/api/qd130/{g.r.choice(QD130)} -H \"accessToken: $TOKEN\" -H 'passwordHash: {g.md5()}' -d @/var/lib/his/out.xml",
+        'curl -s -u "$BHXH_USER:$BHXH_PASS" https://egw.baohiemxahoi.gov.vn/api/ping',
+    ]
+    return (
+        f"etc/cron.hourly/his-qd130-{g.r.randint(1, 999)}",
+        lines,
+        [(2, "password"), (4, "password_hash")],
+        "utf-8",
+    )
+
+
+def iis_log(g: Gen) -> tuple[str, Lines, Truth, str]:
+    lines = [
+        "#Software: Microsoft Internet Information Services 10.0",
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status",
+    ]
+    truth: Truth = []
+    for i in range(g.r.randint(100, 800)):
+        roll = g.r.random()
+        t = f"2025-03-12 08:{i % 60:02d}:{i % 59:02d} 10.0.0.5"
+        if roll < 0.05:
+            lines.append(
+                f"{t} GET /api/egw/{g.r.choice(EGW_CALLS)} token={g.token()}&id_token={g.token()}&username={g.user()}&password={g.md5()} 443 - 10.0.0.9 HIS/1.0 200"
+            )
+            truth.append((len(lines) - 1, "token"))
+        elif roll < 0.08:
+            lines.append(
+                f"{t} GET /api/egw/{g.r.choice(EGW_CALLS)} token=-&username=-&password=- 443 - 10.0.0.9 HIS/1.0 401"
+            )
+        elif roll < 0.10:
+            lines.append(
+                f"{t} GET /bhyt/static/app.{g.hexid(8)}.js v={g.hexid()} 443 - 10.0.0.9 Mozilla/5.0 304"
+            )
+        else:
+            lines.append(
+                f"{t} GET /his/{g.r.choice(WORDS)}.aspx id={g.r.randint(1, 9999)} 443 - 10.0.0.9 Mozilla/5.0 200"
+            )
+    return (
+        f"inetpub/logs/LogFiles/W3SVC{g.r.randint(1, 9)}/u_ex{g.r.randint(100000, 999999)}.log",
+        lines,
+        truth,
+        "utf-8",
+    )
+
+
+def config_table_exports(g: Gen) -> tuple[str, Lines, Truth, str]:
+    """pg_dump COPY of a configuration table, or a CSV/TSV export of it."""
+    code = g.code()
+    key = "HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS"
+    form = g.r.choice(["copy", "csv", "tsv"])
+    if form == "copy":
+        lines = [
+            "CREATE TABLE public.his_config (",
+            "    id integer NOT NULL,",
+            "    config_key character varying(200),",
+            "    config_value text",
+            ");",
+            "",
+            "COPY public.his_config (id, config_key, config_value) FROM stdin;",
+            "1\tHIS.UI.THEME\tdark",
+            f"2\t{key}\t{code}_BV:{g.password()}",
+            f"3\tHIS.EXPORT.FOLDER\tD:\\XML\\{g.hexid(6)}",
+            "\\.",
+        ]
+        return f"var/backups/pg/his_config_{g.r.randint(1, 999)}.sql", lines, [(8, "password")], "utf-8"
+    sep = "," if form == "csv" else "\t"
+    lines = [
+        sep.join(["ID", "CONFIG_KEY", "CONFIG_VALUE", "NOTE"]),
+        sep.join(["1", "HIS.UI.THEME", "dark", ""]),
+        sep.join(["2", key, f"{code}_BV:{g.password()}", "tai khoan gui ho so"]),
+        sep.join(["3", "HIS.CHECK_HEIN_CARD.TIMEOUT", "30", ""]),
+    ]
+    return (
+        f"Users/admin/Downloads/his_config_{g.r.randint(1, 999)}.{form}",
+        lines,
+        [(2, "password")],
+        "utf-8-sig",
+    )
+
+
+def company_csv(g: Gen) -> tuple[str, Lines, Truth, str]:
+    lines = ["ID;TEN_CSKCB;UserNameBHXH;PasswordBHXH;MatKhauLienThongTTCSKCB"]
+    truth: Truth = []
+    for i in range(g.r.randint(2, 5)):
+        if g.r.random() < 0.3:
+            lines.append(f"{i + 1};Phong kham {i};;;")
+        else:
+            lines.append(f"{i + 1};Benh vien {i};{g.user()};{g.md5()};{g.password()}")
+            truth.append((len(lines) - 1, "password"))
+    return f"Users/ketoan/Desktop/dm_congty_{g.r.randint(1, 999)}.csv", lines, truth, "utf-8-sig"
+
+
+def systemd_unit(g: Gen) -> tuple[str, Lines, Truth, str]:
+    q = g.r.choice(['"', ""])
+    lines = [
+        "[Unit]",
+        "Description=HIS gateway to BHXH",
+        "[Service]",
+        "Environment=JAVA_OPTS=-Xmx512m",
+        f"Environment={q}BHXH_EGW_USERNAME={g.user()}{q}",
+        f"Environment={q}BHXH_EGW_PASSWORD={g.password()}{q}",
+        "Environment=BHXH_EGW_TOKEN_FILE=/run/his/token",
+        "ExecStart=/opt/his/bin/gateway",
+    ]
+    return f"etc/systemd/system/his-gateway{g.r.randint(1, 999)}.service", lines, [(5, "password")], "utf-8"
+
+
+def code_consts(g: Gen) -> tuple[str, Lines, Truth, str]:
+    form = g.r.choice(["cs", "vb", "js", "py"])
+    if form == "cs":
+        lines = [
+            "namespace His.GiamDinh {",
+            "  internal class CauHinh {",
+            f'    private const string UserLoginBHYT = "{g.user()}";',
+            f'    const string PassWordBHYT = "{g.password()}";',
+            '    private static readonly string DbPass = ConfigurationManager.AppSettings["DbPass"];',
+            "  }",
+            "}",
+        ]
+        return f"src/HisGiamDinh{g.r.randint(1, 999)}/CauHinh.cs", lines, [(3, "password")], "utf-8-sig"
+    if form == "vb":
+        lines = [
+            "Public Class frmGuiHoSo",
+            f'    Dim TaiKhoanBHXH As String = "{g.user()}"',
+            f'    Dim MatKhauBHXH As String = "{g.password()}"',
+            '    Dim MatKhauSQL As String = ConfigurationManager.AppSettings("SqlPass")',
+            "End Class",
+        ]
+        return f"src/GuiHoSo{g.r.randint(1, 999)}/frmGuiHoSo.vb", lines, [(2, "password")], "utf-8"
+    if form == "js":
+        lines = [
+            "const axios = require('axios');",
+            "const EGW = 'https://egw.baohiemxahoi.gov.vn';",
+            f"const bhxhUser = '{g.user()}';",
+            f'const bhxhPassword = "{g.md5()}";',
+            "const dbPassword = process.env.DB_PASSWORD;",
+            "module.exports = () => axios.post(`${EGW}/api/token/take`, { username: bhxhUser, password: bhxhPassword });",
+        ]
+        return f"srv/egw-client{g.r.randint(1, 999)}/index.js", lines, [(3, "password_hash")], "utf-8"
+    lines = [
+        "# cấu hình thông tuyến",
+        f'USERNAME_THONG_TUYEN_BHYT = "{g.user()}"',
+        f'PASSWORD_THONG_TUYEN_BHYT = "{g.password()}"',
+        'EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")',
+    ]
+    return (
+        f"srv/his-django{g.r.randint(1, 999)}/his/settings/production.py",
+        lines,
+        [(2, "password")],
+        "utf-8",
+    )
+
+
+def md5_in_code(g: Gen) -> tuple[str, Lines, Truth, str]:
+    """The API wants the MD5 of the password: code that computes it from the literal."""
+    form = g.r.choice(["py", "php", "cs"])
+    if form == "py":
+        lines = [
+            "import hashlib, os, requests",
+            "URL = 'https://egw.baohiemxahoi.gov.vn/api/token/take'",
+            f"BODY = {{'username': '{g.user()}', 'password': hashlib.md5('{g.password()}'.encode()).hexdigest().upper()}}",
+            "DB_PASSWORD_MD5 = hashlib.md5(os.environ['DB_PASSWORD'].encode()).hexdigest()",
+            "r = requests.post(URL, json=BODY, timeout=30)",
+        ]
+        return (
+            f"home/it{g.r.randint(1, 99)}/tools/lay_token_{g.r.randint(1, 999)}.py",
+            lines,
+            [(2, "password")],
+            "utf-8",
+        )
+    if form == "php":
+        lines = [
+            "<?php",
+            "$url = 'https://egw.baohiemxahoi.gov.vn/api/token/take';",
+            f"$body = json_encode(['username' => '{g.user()}', 'password' => md5('{g.password()}')]);",
+            "$checksum = md5_file('/var/lib/his/out.xml');",
+        ]
+        return f"var/www/html/bhyt{g.r.randint(1, 999)}/token.php", lines, [(2, "password")], "utf-8"
+    lines = [
+        "public static class TokenBhxh {",
+        '    const string Url = "https://egw.baohiemxahoi.gov.vn/api/token/take";',
+        f'    static readonly object Body = new {{ username = "{g.user()}", password = GetMD5("{g.password()}") }};',
+        "    static string Hash(string s) => GetMD5(s);",
+        "}",
+    ]
+    return f"src/HisApi{g.r.randint(1, 999)}/TokenBhxh.cs", lines, [(2, "password")], "utf-8-sig"
+
+
 POSITIVES: list[Callable[[Gen], tuple[str, Lines, Truth, str]]] = [
     web_config,
     settings_config,
@@ -567,6 +841,17 @@ POSITIVES: list[Callable[[Gen], tuple[str, Lines, Truth, str]]] = [
     token_cache,
     xml_element,
     weak_js,
+    env_export,
+    yaml_nested,
+    appsettings_production,
+    ps_convertto,
+    curl_script,
+    iis_log,
+    config_table_exports,
+    company_csv,
+    systemd_unit,
+    code_consts,
+    md5_in_code,
 ]
 
 
@@ -574,8 +859,10 @@ POSITIVES: list[Callable[[Gen], tuple[str, Lines, Truth, str]]] = [
 
 
 def decoys(g: Gen) -> tuple[str, Lines]:
-    kind = g.r.randrange(10)
+    kind = g.r.randrange(10 + len(MORE_DECOYS))
     n = g.r.randint(1, 999)
+    if kind >= 10:
+        return MORE_DECOYS[kind - 10](g, n)
     if kind == 0:
         return f"opt/his{n}/appsettings.Production.json", [
             "{",
@@ -657,6 +944,122 @@ def decoys(g: Gen) -> tuple[str, Lines]:
         json.dumps({"_id": g.hexid(24), "md5": g.hexid(), "uuid": g.uuid(), "bhxhSyncedAt": "2025-01-01"})
         for _ in range(20)
     ]
+
+
+def _package_lock(g: Gen, n: int) -> tuple[str, Lines]:
+    lines = ["{", '  "name": "his-web",', '  "lockfileVersion": 3,', '  "packages": {']
+    for name in ("bhxh-egw-client", "axios", "bhyt-card-reader", "lodash"):
+        digest = base64.b64encode(hashlib.sha512(g.hexid().encode()).digest()).decode()
+        lines += [
+            f'    "node_modules/{name}": {{',
+            '      "version": "1.2.3",',
+            f'      "resolved": "https://registry.npmjs.org/{name}/-/{name}-1.2.3.tgz",',
+            f'      "integrity": "sha512-{digest}"',
+            "    },",
+        ]
+    lines += ['    "": {"name": "his-web"}', "  }", "}"]
+    return f"srv/his-web{n}/package-lock.json", lines
+
+
+def _git_objects(g: Gen, n: int) -> tuple[str, Lines]:
+    lines = []
+    old = "0" * 40
+    for msg in ("update bhxh password handling", "egw: read token from env", "fix bhyt card check"):
+        new = g.hexid(40)
+        lines.append(f"{old} {new} Dev <dev@benhvien.vn> 1710000000 +0700\tcommit: {msg}")
+        old = new
+    return f"srv/his{n}/.git/logs/HEAD", lines
+
+
+def _compose_templates(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"srv/stack{n}/docker-compose.yml", [
+        "services:",
+        "  gateway:",
+        "    image: his/gateway:2.1",
+        "    environment:",
+        "      BHXH_EGW_USERNAME: ${BHXH_EGW_USERNAME}",
+        "      BHXH_EGW_PASSWORD: ${BHXH_PASSWORD:?missing}",
+        "      password: ${BHXH_PASSWORD}",
+        "      BHXH_TOKEN_FILE: /run/secrets/bhxh_token",
+        "    secrets: [bhxh_token]",
+    ]
+
+
+def _code_reads(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"src/his{n}/GiamDinhClient.cs", [
+        "public class GiamDinhClient {",
+        '  const string BaseUrl = "https://egw.baohiemxahoi.gov.vn";',
+        '  string PassWordBHYT = ConfigurationManager.AppSettings["PassWordBHYT"];',
+        '  string UserLoginBHYT = Environment.GetEnvironmentVariable("BHXH_USER");',
+        "  // define('BHXH_PASSWORD', getenv('BHXH_PASSWORD'));",
+        "  string passwordHash = Md5(PassWordBHYT).ToUpper();",
+        "}",
+    ]
+
+
+def _shell_reads(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"home/ops{n}/.bash_history", [
+        'read -s BHXH_PASS; curl -u "75901_BV:$BHXH_PASS" https://egw.baohiemxahoi.gov.vn/api/token/take',
+        'curl -H "passwordHash: $(cat /run/secrets/bhxh_md5)" https://egw.baohiemxahoi.gov.vn/api/qd130/guiHoSoXmlQD130',
+        f"md5sum bhxh-client-2.3.zip  # {g.hexid()}",
+        "export BHXH_EGW_PASSWORD=changeme",
+    ]
+
+
+def _csv_header_only(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"Users/ketoan/Documents/mau_nhap_{n}.csv", [
+        "ID,TEN_CSKCB,UserNameBHXH,PasswordBHXH,GhiChu",
+        ",,<ten-dang-nhap>,<mat-khau>,nhap theo mau",
+    ]
+
+
+def _generic_no_portal(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"opt/lis{n}/appsettings.json", [
+        "{",
+        f'  "ConnectionStrings": {{ "Lis": "Server=db;User Id=lis;Password={g.password()}" }},',
+        f'  "Smtp": {{ "Host": "mail.benhvien.vn", "User": "lis", "Password": "{g.password()}" }},',
+        f'  "Admin": {{ "Username": "admin", "Password": "{g.password()}" }},',
+        f'  "Build": {{ "Commit": "{g.hexid(40)}", "Md5": "{g.hexid()}", "Id": "{g.uuid()}" }}',
+        "}",
+    ]
+
+
+def _docs_and_forms(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"srv/portal-docs{n}/openapi.yml", [
+        "# https://egw.baohiemxahoi.gov.vn/api/token/take",
+        "paths:",
+        "  /api/token/take:",
+        "    post:",
+        "      requestBody:",
+        "        content:",
+        "          application/json:",
+        "            example:",
+        "              username: string",
+        "              password: string",
+        '      x-login-form: <input name="password" value="" placeholder="Mật khẩu BHXH">',
+    ]
+
+
+def _db_url_under_portal_key(g: Gen, n: int) -> tuple[str, Lines]:
+    return f"opt/bhxh-sync{n}/.env", [
+        f"BHXH_DB_URL=postgres://his:{g.password()}@db:5432/his",
+        "BHXH_EGW_URL=https://egw.baohiemxahoi.gov.vn",
+        "BHXH_EGW_PASSWORD_FILE=/run/secrets/bhxh",
+        f"BHXH_SYNC_CRON_MD5={g.hexid()}",
+    ]
+
+
+MORE_DECOYS: list[Callable[[Gen, int], tuple[str, Lines]]] = [
+    _docs_and_forms,
+    _db_url_under_portal_key,
+    _package_lock,
+    _git_objects,
+    _compose_templates,
+    _code_reads,
+    _shell_reads,
+    _csv_header_only,
+    _generic_no_portal,
+]
 
 
 # --- filler ---------------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ from scanners.credentials.values import unquote
 QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
 ASSIGN = re.compile(
     r"(?P<key>\$env:[\w]+|\"[^\"\n]{1,100}\"|'[^'\n]{1,100}'"
-    r"|[A-Za-z_$@][\w$@.\-]*(?:\[\s*[\"'][^\"'\]\n]{1,100}[\"']\s*\])?)"
+    # An identifier: never started inside another one, never given back (possessive *+): what
+    # follows it cannot be an identifier character, so both only save the engine from trying
+    # every suffix of every long token (a JWT in a log line) without changing any match.
+    r"|(?<![A-Za-z_$@])[A-Za-z_$@][\w$@.\-]*+(?:\[\s*[\"'][^\"'\]\n]{1,100}[\"']\s*\])?)"
     r"(?:\s+As\s+\w+)?(?:\s*\{\s*get;\s*(?:(?:private|protected|internal)\s+)?set;\s*\})?"
     r"\s*(?P<sep>=>|:=|=|:)(?![=/])\s*"
     r"(?P<val>" + QUOTED + r"|`[^`\n]*`|[^\s,;\"'<>)}\]|]+)?"
@@ -31,7 +34,11 @@ XML_ATTR = re.compile(r"(?P<name>[A-Za-z_][\w:.\-]*)\s*=\s*(?P<val>\"[^\"\n]*\"|
 XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w:.\-]*)(?:\s[^<>]*)?>(?P<text>[^<>\n]*)</(?P=tag)\s*>")
 XML_VALUE = re.compile(r"<value>(?P<text>[^<>\n]*)</value>", re.I)
 QUERY = re.compile(r"[?&;](?P<key>[A-Za-z_][\w.\-\[\]]*)=(?P<val>[^&\s\"'#<>;]*)")
-USERINFO = re.compile(r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^:/@\s\"'<>]+):(?P<val>[^@/\s\"'<>]+)@[\w.\-]+")
+USERINFO = re.compile(
+    # The secret runs to the last "@" before the host: a password with an unescaped "@" in it
+    # (common, though RFC 3986 wants %40) must not leave part of itself as the host.
+    r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^:/@\s\"'<>]+):(?P<val>[^/\s\"'<>]+)@(?P<host>[\w.\-]+)"
+)
 CURL_USER = re.compile(r"(?:^|\s)(?:-u|--user)\s*[\"']?(?P<user>[^\s\"':]+):(?P<val>[^\s\"']+)")
 AUTH_HEADER = re.compile(
     r"\bAuthorization\s*[:=]\s*[\"']?(?P<scheme>Bearer|Basic)\s+(?P<val>[\w\-.~+/=]+)", re.I
@@ -42,6 +49,18 @@ COOKIE_LINE = re.compile(
     r"^(?:#HttpOnly_)?(?P<domain>\.?[\w.\-]+)\t(?:TRUE|FALSE)\t\S*\t(?:TRUE|FALSE)\t\d+\t(?P<name>[^\t]+)\t(?P<val>[^\t]*)$"
 )
 NAMED_KEYS = ("key", "name", "id")
+# password = md5("secret"): the portal wants the MD5 of the password, so code often computes it
+# from the literal (hashlib.md5(b"..."), GetMD5("..."), md5('...')): the literal is the password.
+MD5_CALL = re.compile(
+    r"(?P<key>\"[^\"\n]{1,100}\"|'[^'\n]{1,100}'|(?<![A-Za-z_$@])[A-Za-z_$@][\w$@.\-]*+)"
+    r"\s*(?:=>|:=|=|:)\s*(?:[A-Za-z_][\w]*\.)*(?:get|create|compute|to)?_?md5\w*\s*\(\s*b?"
+    r"(?P<q>[\"'])(?P<val>[^\"'\\\n]{1,128})(?P=q)",
+    re.I,
+)
+QUERY_TAIL = re.compile(r"&[A-Za-z_][\w.\-\[\]]*=")
+NESTED_ASSIGN = re.compile(r"[A-Za-z_][\w.]*=\S")
+FIELD_SEPARATORS = ("\t", ",", ";", "|")
+FIELD_KEY = re.compile(r"^[A-Za-z_][\w.\-]{2,100}$")
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,10 @@ def _all(line: str) -> Iterator[Pair]:
         for match in QUERY.finditer(line):
             yield Pair(match.group("key"), match.group("val"), match.start("val"), False, "query")
     yield from _assignments(line)
+    if "md5" in line or "MD5" in line or "Md5" in line:
+        for match in MD5_CALL.finditer(line):
+            key, _ = unquote(match.group("key"))
+            yield Pair(key, match.group("val"), match.start("val"), True, "md5-call")
     if "://" in line:
         for match in USERINFO.finditer(line):
             yield Pair(
@@ -95,6 +118,7 @@ def _all(line: str) -> Iterator[Pair]:
                 match.start("val"),
                 False,
                 "userinfo",
+                parent=match.group("host"),  # the host says which system the secret opens
                 username=match.group("user"),
             )
     if "-u" in line:
@@ -121,8 +145,46 @@ def _assignments(line: str) -> Iterator[Pair]:
         if key.startswith("$env:"):
             key = key[5:]
         value, quoted = unquote(raw_value)
+        if not quoted and "&" in value:
+            # A query string without its "?" (IIS logs the query in a field of its own):
+            # token=abc&username=...: the first value ends at the next parameter.
+            tail = QUERY_TAIL.search(value)
+            if tail:
+                value = value[: tail.start()]
         syntax = "assign"
-        yield Pair(key, value, _value_offset(match, "val", quoted), quoted, syntax)
+        offset = _value_offset(match, "val", quoted)
+        yield Pair(key, value, offset, quoted, syntax)
+        if NESTED_ASSIGN.match(value) or (quoted and value[:1] in ("{", "[")):
+            # systemd Environment=KEY=value, docker --env "KEY=value", env KEY=value, wget
+            # --post-data='{"password": ...}': the assignment inside the value is the one that
+            # names the secret.
+            for inner in _assignments(value):
+                yield Pair(inner.key, inner.value, offset + inner.column, inner.quoted, inner.syntax)
+
+
+def fields(line: str) -> Iterator[Pair]:
+    """``key<sep>value`` fields of a delimited row (tab, comma, semicolon, pipe): a COPY row, a
+    CSV or TSV export, a mysql client table. Every field that looks like a key name is given with
+    the field after it; the judge keeps only keys that name the portal by themselves (such as
+    ``HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS``), since a row says nothing else about them."""
+    for sep in FIELD_SEPARATORS:
+        if sep not in line:
+            continue
+        starts = [0]
+        parts = line.split(sep)
+        for part in parts[:-1]:
+            starts.append(starts[-1] + len(part) + 1)
+        for index in range(len(parts) - 1):
+            key = parts[index].strip().strip("\"'`")
+            if not FIELD_KEY.match(key):
+                continue
+            raw = parts[index + 1]
+            stripped = raw.strip()
+            value, quoted = unquote(stripped)
+            if not value:
+                continue
+            column = starts[index + 1] + (len(raw) - len(raw.lstrip())) + (1 if quoted else 0)
+            yield Pair(key, value, column, quoted, "field")
 
 
 def _xml(line: str) -> Iterator[Pair]:

@@ -9,16 +9,25 @@ file's own name. A parent that names another system (database:, [smtp]) ends the
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
 from scanners.credentials import sql
-from scanners.credentials.extract import Pair, default_setting, pairs, split_userpass
-from scanners.credentials.keynames import KeyClass, KeyClassifier
+from scanners.credentials.extract import (
+    FIELD_SEPARATORS,
+    Pair,
+    default_setting,
+    fields,
+    pairs,
+    split_userpass,
+)
+from scanners.credentials.fastre import FastPattern
+from scanners.credentials.keynames import NO_KEY, KeyClass, KeyClassifier
 from scanners.credentials.rules import RuleSet
 from scanners.credentials.values import ValueJudge
 from scanners.inventory import Secret
@@ -81,6 +90,9 @@ NAMED_OPEN = re.compile(
 VALUE_LINE = re.compile(r"^\s*<value>([^<>]*)</value>\s*$")
 BRACE = re.compile(r"[{}\[\]]")
 COMMENT = re.compile(r"^\s*(?:#|//|;|--|<!--|\*|')")
+# Exports of tables with a header line (the collector keeps line 1 of these files).
+TABLE_SUFFIXES = frozenset([".csv", ".tsv"])
+FIELD_NAME = re.compile(r"^[A-Za-z_][\w.\-]{0,100}$")
 SIBLING_SPAN = 8
 ANCESTOR_LINES = 300
 ANCESTOR_CHARS = 20000
@@ -119,7 +131,7 @@ class Judge:
         self.rules = rules
         self.keys = KeyClassifier(rules)
         self.values = ValueJudge(rules)
-        self.plain_http = re.compile(r"http://(?:[\w\-]+\.)*(?:" + rules.host_re.pattern + r")", re.I)
+        self.plain_http = FastPattern([r"http://(?:[\w\-]+\.)*(?:" + rules.host_re.pattern + r")"], re.I)
         self.gdbhyt = re.compile(r"gdbhyt\.baohiemxahoi\.gov\.vn", re.I)
         self._pairs = lru_cache(maxsize=4096)(pairs)
 
@@ -138,7 +150,7 @@ class Judge:
     # --- helpers shared with _FileJudge ---------------------------------------------------------
 
     def host_class(self, text: str) -> str | None:
-        match = self.rules.host_re.search(text)
+        match = self.rules.host_fast.search(text)
         if not match:
             return None
         host = match.group(0).lower()
@@ -179,14 +191,17 @@ class _FileJudge:
         )
         self.storage_state = False
         self._signal_cache: dict[int, bool] = {}
+        self._class_cache: dict[int, str] = {}
+        self._joined_lower = ""
 
     def run(self) -> Iterator[Observation]:
         texts = [ln.text for ln in self.lines]
         joined = "\n".join(texts)
+        self._joined_lower = joined.lower()
         self.storage_state = ('"cookies"' in joined and '"origins"' in joined) or any(
             name in self.path.lower() for name in self.rules.session_names
         )
-        self.file_has_portal_host = bool(self.rules.host_re.search(joined))
+        self.file_has_portal_host = bool(self.rules.host_fast.search(joined))
         observations: list[Observation] = []
         seen: set[tuple[int, int]] = set()
         for index, line in enumerate(self.lines):
@@ -227,6 +242,28 @@ class _FileJudge:
                 found.append(setting)
         for pair in found:
             yield from self._pair(index, line, pair)
+        if "\t" in text or "," in text or ";" in text or "|" in text:
+            yield from self._fields(index, line)
+
+    def _fields(self, index: int, line: _Line) -> Iterator[Observation]:
+        """Rows of a configuration table (COPY, CSV, a client's table): a field that names the
+        portal by itself (``HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS``) and the field after it."""
+        found = [p for p in fields(line.text) if self.j.classify(p.key).portal]
+        if not found:
+            return
+        if self._header_row(line.text):
+            return
+        for pair in found:
+            yield from self._pair(index, line, pair)
+
+    def _header_row(self, text: str) -> bool:
+        """A header (``id,UserNameBHXH,PasswordBHXH``): every field a name, two naming credentials."""
+        sep = max(FIELD_SEPARATORS, key=text.count)
+        names = [part.strip().strip("\"'`") for part in text.split(sep)]
+        names = [name for name in names if name]
+        if not all(FIELD_NAME.match(name) for name in names):
+            return False
+        return sum(1 for name in names if self.j.classify(name).kind is not None) >= 2
 
     def _pairs_of(self, text: str) -> list[Pair]:
         if len(text) > 20000:
@@ -236,13 +273,18 @@ class _FileJudge:
     def _pair(self, index: int, line: _Line, pair: Pair) -> Iterator[Observation]:
         kc = self.j.classify(pair.key)
         kind = kc.kind
+        if pair.syntax in ("userinfo", "cli"):
+            # https://user:secret@host, curl -u user:secret: the value is a password whatever
+            # the label ("userinfo" reads as a user name).
+            kc = NO_KEY
+            kind = None
         if kind is None:
             cookie = pair.syntax == "cookie" and self.j.host_class(pair.parent)
             stored = pair.key.lower() == "value" and self.storage_state and self.file_has_portal_host
             if cookie or stored:
                 kind = "session"
-            elif pair.syntax == "userinfo" and self._has_context(index, line, pair, kc):
-                kind = "password"
+            elif pair.syntax in ("userinfo", "cli") and self._has_context(index, line, pair, kc):
+                kind = "password"  # https://user:secret@host, curl -u user:secret
             else:
                 return
         elif pair.syntax == "cookie":
@@ -352,9 +394,9 @@ class _FileJudge:
 
     def _text_signal(self, text: str, exclude: int = -1) -> bool:
         if (
-            self.rules.host_re.search(text)
-            or self.rules.endpoint_re.search(text)
-            or USERNAME_IN_TEXT.search(text)
+            self.rules.host_fast.search(text)
+            or self.rules.endpoint_fast.search(text)
+            or _has_portal_user(text)
         ):
             return True
         return any(self.j.classify(p.key).portal for p in pairs(text) if p.column != exclude)
@@ -365,9 +407,9 @@ class _FileJudge:
         if cached is None:
             text = self.lines[index].text
             cached = bool(
-                self.rules.host_re.search(text)
-                or self.rules.endpoint_re.search(text)
-                or USERNAME_IN_TEXT.search(text)
+                self.rules.host_fast.search(text)
+                or self.rules.endpoint_fast.search(text)
+                or _has_portal_user(text)
                 or any(self.j.classify(p.key).portal for p in self._pairs_of(text))
             )
             self._signal_cache[index] = cached
@@ -453,24 +495,35 @@ class _FileJudge:
             k -= 1
 
     def _portal_class(self, index: int, line: _Line) -> str:
+        cached = self._class_cache.get(index)
+        if cached is not None:
+            return cached
+        result = "training" if "daotao" in line.text.lower() else "facility"
         for k in (index, *self._siblings(index)):
             found = self.j.host_class(self.lines[k].text)
             if found:
-                return found
-        low = line.text.lower()
-        if "daotao" in low:
-            return "training"
-        return "facility"
+                result = found
+                break
+        self._class_cache[index] = result
+        return result
 
     # --- SQL, file-level checks, usernames --------------------------------------------------------
 
     def _sql(self) -> Iterator[Observation]:
-        if not any(
+        numbered = [(ln.number, ln.text) for ln in self.lines if not ln.excerpt]
+        if self.suffix in TABLE_SUFFIXES:
+            yield from self._cells(sql.csv_cells(numbered, PurePosixPath(self.path).stem))
+        low = self._joined_lower
+        if ("insert" not in low and "copy " not in low) or not any(
             ("insert" in ln.text[:30].lower() or "copy " in ln.text[:10].lower()) for ln in self.lines
         ):
             return
-        numbered = [(ln.number, ln.text) for ln in self.lines if not ln.excerpt]
-        for cell in sql.cells(numbered):
+        yield from self._cells(sql.cells(numbered))
+
+    def _cells(self, cells: Iterable[sql.Cell]) -> Iterator[Observation]:
+        """Values of table rows (SQL, CSV) named by their column: the column or table names the
+        portal, the column names a credential."""
+        for cell in cells:
             kc = self.j.classify(cell.name)
             if kc.kind is None or kc.other or kc.not_secret:
                 continue
@@ -521,9 +574,9 @@ class _FileJudge:
 
     def _file_level(self, joined: str) -> Iterator[Observation]:
         # C06: certificate checks turned off in a file that talks to the portal.
-        if self.rules.tls_disabled_re.search(joined):
+        if self.rules.tls_disabled_fast.search(joined):
             for index, line in enumerate(self.lines):
-                match = self.rules.tls_disabled_re.search(line.text)
+                match = self.rules.tls_disabled_fast.search(line.text)
                 if match and self._near_portal(index, 20):
                     yield Observation(
                         "tls_disabled",
@@ -535,7 +588,7 @@ class _FileJudge:
                     break
         # C09: a script that drives a browser or a session into gdbhyt.
         if (self.suffix in SCRIPT_SUFFIXES or not self.suffix) and self.j.gdbhyt.search(joined):
-            automation = self.rules.automation_re.search(joined)
+            automation = self.rules.automation_fast.search(joined)
             if automation:
                 for line in self.lines:
                     match = self.j.gdbhyt.search(line.text)
@@ -548,6 +601,20 @@ class _FileJudge:
                             key=automation.group(0)[:40],
                         )
                         break
+        # C09 too: a browser-automation storage state (Playwright/Puppeteer: "cookies" and
+        # "origins") for gdbhyt is what a tool that logs in to the portal leaves behind.
+        elif '"cookies"' in joined and '"origins"' in joined and self.j.gdbhyt.search(joined):
+            for line in self.lines:
+                match = self.j.gdbhyt.search(line.text)
+                if match:
+                    yield Observation(
+                        "automation",
+                        self.path,
+                        line.number,
+                        line.offset + match.start() + 1,
+                        key="browser storage state",
+                    )
+                    break
 
     def _near_portal(self, index: int, span: int) -> bool:
         lo, hi = max(0, index - span), min(len(self.lines), index + span + 1)
@@ -555,13 +622,21 @@ class _FileJudge:
 
     def _associate(self, observations: list[Observation]) -> list[Observation]:
         """Give each secret the portal username written next to it, when there is one."""
-        users = [o for o in observations if o.kind == "username"]
+        users = sorted((o for o in observations if o.kind == "username"), key=lambda o: o.line)
         if not users:
             return observations
+        numbers = [u.line for u in users]
         result = []
         for obs in observations:
             if obs.kind == "secret" and not obs.username:
-                near = min(users, key=lambda u: (abs(u.line - obs.line), u.line > obs.line))
+                # The nearest user, the one above on a tie (the first written on its line).
+                split = bisect.bisect_right(numbers, obs.line)
+                candidates = []
+                if split:
+                    candidates.append(users[bisect.bisect_left(numbers, numbers[split - 1])])
+                if split < len(users):
+                    candidates.append(users[split])
+                near = min(candidates, key=lambda u: (abs(u.line - obs.line), u.line > obs.line))
                 if abs(near.line - obs.line) <= SIBLING_SPAN:
                     obs = Observation(
                         obs.kind,
@@ -577,6 +652,11 @@ class _FileJudge:
                     )
             result.append(obs)
         return result
+
+
+def _has_portal_user(text: str) -> bool:
+    """A ``75901_BV`` user written in ``text`` (the literal test first: it is ten times cheaper)."""
+    return "_bv" in text.lower() and USERNAME_IN_TEXT.search(text) is not None
 
 
 def _indent(text: str) -> int:

@@ -1,7 +1,7 @@
 """Scan a host over SSH without copying its file system.
 
 The collector (:mod:`scanners.credentials.collect`, standard library only) is sent on the SSH
-session's stdin to ``python3 -I -B -``: nothing is written on the host (no file, no .pyc), the
+session's stdin to ``python3 -I -B -S -``: nothing is written on the host (no file, no .pyc), the
 walk is bounded (one file system per root, no /proc, /sys, /dev, a file size limit and a time
 budget), and only candidate lines and file facts come back as JSON lines, to be judged here with
 the same engine as a local scan.
@@ -35,7 +35,9 @@ def helper_source() -> bytes:
 
 def helper_command(settings: dict[str, Any]) -> str:
     blob = base64.b64encode(zlib.compress(json.dumps(settings).encode("utf-8"))).decode("ascii")
-    return "exec python3 -I -B - " + shlex.quote(blob)
+    # -S: no site-packages (the helper needs the standard library only), which saves the
+    # interpreter the .pth files and site customisations of the host at every start.
+    return "exec python3 -I -B -S - " + shlex.quote(blob)
 
 
 def collect_remote(

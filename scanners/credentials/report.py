@@ -123,6 +123,10 @@ class Reporter:
             value = obs.value.reveal()
             digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
             checks = [self.secret_check(obs, places)]
+            if checks[0] == "C07":
+                # A credential in a served bundle is also a credential stored in a file: C07 says
+                # every browser gets it, C01 that it must leave the file (rebuilt without it).
+                checks.append("C01")
             if obs.secret_kind in ("password", "password_hash") and self.weak.is_weak(value):
                 checks.append("C03")
             for check_id in checks:

@@ -7,6 +7,7 @@ key names at all, so the column of each value is what says it is ``api_bhxh_pass
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -165,3 +166,30 @@ def _tuples(statement: list[tuple[int, str, int]]) -> Iterator[list[tuple[int, i
                     j += 1
                 row.append((number, i, text[i:j].strip(), False))
                 i = j
+
+
+def csv_cells(lines: Sequence[tuple[int, str]], table: str) -> Iterator[Cell]:
+    """The cells of a CSV or TSV export whose header (line 1) is among ``lines``."""
+    if not lines or lines[0][0] != 1:
+        return
+    header = lines[0][1]
+    delimiter = max("\t,;|", key=header.count)
+    if not header.count(delimiter):
+        return
+    cols = [c.strip().strip('"').lower() for c in next(csv.reader([header], delimiter=delimiter))]
+    for number, text in lines[1:]:
+        try:
+            values = next(csv.reader([text], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        if len(values) != len(cols):
+            continue
+        row_pairs = tuple(zip(cols, values, strict=True))
+        offset = 0
+        for column_name, value in row_pairs:
+            found = text.find(value, offset) if value else -1
+            column = found if found >= 0 else offset
+            if value:
+                quoted = column > 0 and text[column - 1] == '"'
+                yield Cell(number, column, column_name, value, quoted, table, row_pairs)
+                offset = column + len(value)

@@ -18,6 +18,7 @@ CALL_OR_INDEX = re.compile(r"^[A-Za-z_$][\w$]*\s*[.(\[]")
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f]")
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+WHITESPACE = re.compile(r"\s")  # the characters str.isspace() accepts
 
 MIN_LENGTH = {"password": 4, "password_hash": 32, "token": 8, "session": 8, "username": 3, "staff": 3}
 MAX_LENGTH = {
@@ -47,11 +48,11 @@ class ValueJudge:
             return True
         if low in self.rules.placeholders:
             return True
-        return bool(self.rules.placeholder_re.search(value.strip()))
+        return bool(self.rules.placeholder_fast.search(value.strip()))
 
     def is_read(self, value: str) -> bool:
         """Code that fetches the value from the environment, a vault or a prompt."""
-        return bool(self.rules.reads_re.search(value))
+        return bool(self.rules.reads_fast.search(value))
 
     def secret_kind(self, kind: str, value: str, quoted: bool, code: bool) -> str | None:
         """The kind of secret ``value`` is under a key of ``kind``, or None when it is not one.
@@ -69,11 +70,13 @@ class ValueJudge:
                 return None  # an expression in source code: the value comes from elsewhere
             if CALL_OR_INDEX.match(value) and (self.is_read(value) or "(" in value or "[" in value):
                 return None
+            if value[:1] in ("[", "{", "("):
+                return None  # a list, a mapping or a group (YAML flow style, code), not one value
         if self.is_placeholder(value) or (not quoted and self.is_read(value)):
             return None
         if value.lower() in ("true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off"):
             return None
-        if any(ch.isspace() for ch in value):
+        if WHITESPACE.search(value) is not None:
             return None  # labels and sentences ("Mật khẩu BHXH"), not secrets
         if NON_ASCII_LETTER.search(value):
             return None
@@ -99,7 +102,7 @@ class ValueJudge:
 
     def is_username(self, value: str) -> bool:
         value = value.strip()
-        if not value or self.is_placeholder(value) or any(ch.isspace() for ch in value):
+        if not value or self.is_placeholder(value) or WHITESPACE.search(value) is not None:
             return False
         if NON_ASCII_LETTER.search(value) or len(value) > 64 or len(value) < 3:
             return False

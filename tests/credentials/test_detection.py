@@ -113,6 +113,162 @@ POSITIVES = {
         1,
         "token",
     ),
+    # Forms from docs bhxh-portal.md that the first rules did not all cover.
+    "env-export-quoted": (
+        ".env",
+        "export BHXH_EGW_USERNAME='75901_BV'\nexport BHXH_EGW_PASSWORD=\"Ex9!pw33\"\n",
+        2,
+        "password",
+    ),
+    "yaml-nested-bhyt": (
+        "application.yml",
+        "his:\n  integrations:\n    bhyt:\n      username: 75901_BV\n      password: 'Ym8#kk21'\n",
+        5,
+        "password",
+    ),
+    "appsettings-production": (
+        "appsettings.Production.json",
+        '{\n  "GiamDinh": {\n    "BHXH": {\n      "UserName": "75901_BV",\n      "PassWord": "'
+        + MD5
+        + '"\n    }\n  }\n}\n',
+        5,
+        "password_hash",
+    ),
+    "powershell-convertto-json": (
+        "ConsoleHost_history.txt",
+        "Invoke-RestMethod -Uri 'https://egw.baohiemxahoi.gov.vn/api/token/take' -Method Post -Body (@{username='75901_BV';password='"
+        + MD5.lower()
+        + "'} | ConvertTo-Json) -ContentType 'application/json'\n",
+        1,
+        "password_hash",
+    ),
+    "curl-user": (
+        ".bash_history",
+        "curl -u 75901_BV:Cu7!xx90 https://gdbhyt.baohiemxahoi.gov.vn/api/x\n",
+        1,
+        "password",
+    ),
+    "curl-user-quoted-long": (
+        ".bash_history",
+        "curl --user '75901_BV:Cu7!xx91' https://egw.baohiemxahoi.gov.vn/api/token/take\n",
+        1,
+        "password",
+    ),
+    "curl-header-password-hash": (
+        "sync.sh",
+        'curl -s -H "passwordHash: ' + MD5 + '" -H "tokenId: abc" "$URL/api/qd130/guiHoSoXmlQD4750"\n',
+        1,
+        "password_hash",
+    ),
+    "iis-log-query": (
+        "u_ex250312.log",
+        "2025-03-12 08:00:01 10.0.0.5 GET /api/egw/KQNhanLichSuKCB2024 username=75901_BV&password="
+        + MD5.lower()
+        + " 443 - 10.0.0.9 - 200 0 0 31\n",
+        1,
+        "password_hash",
+    ),
+    "sql-insert-column-list": (
+        "backup.sql",
+        "INSERT INTO `his_nhanvien` (`id`, `ten`, `api_bhxh_username`, `api_bhxh_password`) VALUES (1, 'A', '75901_BV', '"
+        + MD5
+        + "');\n",
+        1,
+        "password_hash",
+    ),
+    "config-row-properties": (
+        "his.cfg",
+        "HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS=75123_BV:Cf3!zz12\n",
+        1,
+        "password",
+    ),
+    "config-row-tab": (
+        "config_export.tsv",
+        "HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS\t75123_BV:Cf3!zz13\n",
+        1,
+        "password",
+    ),
+    "config-row-csv": (
+        "config_export.csv",
+        "12,HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS,75123_BV:Cf3!zz14,1\n",
+        1,
+        "password",
+    ),
+    "config-row-client-table": (
+        "query.txt",
+        "| 12 | HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS | 75123_BV:Pp1!tt22 |\n",
+        1,
+        "password",
+    ),
+    "csv-export-header": (
+        "dm_congty.csv",
+        "id,ten,UserNameBHXH,PasswordBHXH\n1,BV A,75901_BV,Aa1!bb22\n2,BV B,,\n",
+        2,
+        "password",
+    ),
+    "systemd-environment": (
+        "his.service",
+        '[Service]\nEnvironment="BHXH_EGW_PASSWORD=Sd1#ff78"\n',
+        2,
+        "password",
+    ),
+    "python-settings-double-quotes": (
+        "settings.py",
+        'USERNAME_THONG_TUYEN_BHYT = "75901_BV"\nPASSWORD_THONG_TUYEN_BHYT = "Py2@tt55"\n',
+        2,
+        "password",
+    ),
+    "csharp-const-passwordbhyt": (
+        "Config.cs",
+        'public class Cfg {\n    const string PassWordBHYT = "Cs2#pw11";\n}\n',
+        2,
+        "password",
+    ),
+    "vb-dim": ("Module1.vb", 'Dim MatKhauBHXH As String = "Vb2#dm11"\n', 1, "password"),
+    "php-define": ("config.php", "<?php\ndefine('BHXH_PASSWORD', 'Pd2#df11');\n", 2, "password"),
+    "js-const-next-to-egw": (
+        "api.js",
+        "const EGW_URL = 'https://egw.baohiemxahoi.gov.vn/api/token/take';\nconst bhxhPassword = \"Js2#cp11\";\n",
+        2,
+        "password",
+    ),
+    "md5-of-literal-python": (
+        "tra_cuu.py",
+        'URL = "https://egw.baohiemxahoi.gov.vn/api/token/take"\n'
+        'r = requests.post(URL, json={"username": "75901_BV", "password": hashlib.md5("Abc@1234".encode()).hexdigest()})\n',
+        2,
+        "password",
+    ),
+    "md5-of-literal-csharp": (
+        "Bhxh.cs",
+        'var body = new { username = "75901_BV", password = GetMD5("Abc@1236") };\n',
+        1,
+        "password",
+    ),
+    "md5-of-literal-php": (
+        "bhxh.php",
+        "<?php\n$data = ['username' => '75901_BV', 'password' => md5('Abc@1237')];\n",
+        2,
+        "password",
+    ),
+    "wget-post-data": (
+        ".bash_history",
+        'wget --post-data=\'{"username":"75901_BV","password":"Wg1#aa17"}\' https://egw.baohiemxahoi.gov.vn/api/token/take\n',
+        1,
+        "password",
+    ),
+    "password-that-starts-like-a-placeholder": (
+        ".env",
+        "BHXH_EGW_USERNAME=75901_BV\nBHXH_EGW_PASSWORD=MyPass@2024\n",
+        2,
+        "password",
+    ),
+    "url-user-info": (
+        "sync.conf",
+        "url=https://75901_BV:Ui1#aa25@gdbhyt.baohiemxahoi.gov.vn/\n",
+        1,
+        "password",
+    ),
 }
 
 
@@ -158,6 +314,71 @@ DECOYS = {
         '<add name="HIS" connectionString="Data Source=db;Initial Catalog=HIS_BHYT;User ID=sa;Password=Sa123456" />\n',
     ),
     "docs": ("README.md", "Set BHXH_EGW_PASSWORD=<mat-khau> or BHXH_EGW_PASSWORD=your_password_here\n"),
+    "placeholder-words": (
+        ".env",
+        "BHXH_EGW_PASSWORD=nhap_mat_khau\nBHXH_PASSWORD=YOUR_BHXH_PASSWORD\nBHYT_PASSWORD=REDACTED\nBHXH_TOKEN=my-token\n",
+    ),
+    "package-lock-integrity": (
+        "package-lock.json",
+        '{\n  "packages": {\n    "node_modules/bhxh-client": {\n      "version": "1.0.0",\n'
+        '      "integrity": "sha512-abcdefABCDEF0123456789abcdefABCDEF0123456789abcdefABCDEF0123456789abcdef=="\n'
+        "    }\n  }\n}\n",
+    ),
+    "git-object-id": ("packed-refs", MD5.lower() + "a94a8fe5 refs/heads/bhxh-egw-password\n"),
+    "checksum-in-log": ("update.log", "2025-03-12 downloaded bhxh-client.zip md5=" + MD5.lower() + "\n"),
+    "template-in-compose": (
+        "docker-compose.yml",
+        "services:\n  his:\n    environment:\n      BHXH_PASSWORD: ${BHXH_PASSWORD}\n      password: ${BHXH_PASSWORD}\n",
+    ),
+    "empty-and-masked-json": (
+        "appsettings.Production.json",
+        '{"BHXH": {"Username": "", "Password": ""}, "Bhyt": {"Username": "75901_BV", "Password": "******"}}\n',
+    ),
+    "null-json": ("appsettings.json", '{"BHXH": {"Password": null}}\n'),
+    "ansible-vault-file": (
+        "vault.yml",
+        "$ANSIBLE_VAULT;1.1;AES256\n62313365396662343061393464336163383764373764613633653634306231386433626436623361\n",
+    ),
+    "curl-from-environment": (
+        ".bash_history",
+        'curl -u "$BHXH_USER:$BHXH_PASS" https://egw.baohiemxahoi.gov.vn/api/token/take\n'
+        'curl -H "passwordHash: $PASSWORD_HASH" https://egw.baohiemxahoi.gov.vn/api/qd130/guiHoSoXmlQD130\n',
+    ),
+    "php-define-getenv": ("config.php", "<?php\ndefine('BHXH_PASSWORD', getenv('BHXH_PASSWORD'));\n"),
+    "csharp-config-read": (
+        "Cfg.cs",
+        'const string PassWordBHYT = ConfigurationManager.AppSettings["PassWordBHYT"];\n',
+    ),
+    "csv-header-only": ("cols.tsv", "id\tUserNameBHXH\tPasswordBHXH\tMatKhauLienThongTTCSKCB\n"),
+    "csv-no-portal": ("users.csv", "id,username,password\n1,admin,Ad1!xx99\n"),
+    "generic-db-smtp-python": ("settings.py", 'DB_PASSWORD = "Db1!aa22"\nEMAIL_HOST_PASSWORD = "Sm1!bb33"\n'),
+    "md5-of-variable-or-file": (
+        "sync.py",
+        'PASSWORD_BHXH = hashlib.md5(os.environ["BHXH_PASSWORD"].encode()).hexdigest()\n'
+        'BHXH_CHECKSUM = hashlib.md5(open("bhxh.zip", "rb").read()).hexdigest()\n',
+    ),
+    "database-url-under-a-bhxh-key": (
+        ".env",
+        "BHXH_DB_URL=postgres://his:Db1@xx99@db/his\nBHXH_EGW_USERNAME=75901_BV\n",
+    ),
+    "api-documentation-example": (
+        "openapi.yml",
+        "paths:\n  /api/token/take:\n    post:\n      requestBody:\n        content:\n          application/json:\n"
+        "            example:\n              username: string\n              password: string\n",
+    ),
+    "login-form-html": (
+        "login.html",
+        '<label for="password">Mật khẩu BHXH</label><input type="password" name="password" value="" placeholder="Mật khẩu">'
+        ' <a href="https://gdbhyt.baohiemxahoi.gov.vn">\n',
+    ),
+    "yaml-flow-list-under-portal-block": (
+        "docker-compose.yml",
+        "services:\n  bhxh:\n    environment:\n      BHXH_EGW_USERNAME: 75901_BV\n    secrets: [bhxh_token]\n",
+    ),
+    "iis-empty-query-values": (
+        "u_ex250312.log",
+        "2025-03-12 08:00:01 10.0.0.5 GET /api/egw/NhanLichSuKCB2018 token=-&username=-&password=- 443 - 10.0.0.9 HIS/1.0 401\n",
+    ),
 }
 
 

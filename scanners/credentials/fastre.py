@@ -1,0 +1,230 @@
+"""Alternations of catalog patterns, searched faster than one big ``re`` alternation.
+
+The catalog's pattern lists (portal hosts, reads from the environment, disabled TLS checks...)
+are joined into one alternation, which Python's regex engine tries at every offset of the text,
+every branch in turn, case-insensitively: tens of microseconds on one log line, paid for every
+candidate line and value. :class:`FastPattern` gives the same answer cheaper:
+
+- branches anchored with ``^`` are only tried at the start of the text;
+- for the others, a *literal gate*: each branch's longest run of plain characters that every
+  match must contain (``os.environ`` for ``os\\.environ``, ``verify`` for ``verify\\s*=\\s*False``).
+  When the text contains none of them, nothing can match and the regex is not run;
+- a case-insensitive pattern that lower-casing does not change in meaning is also compiled
+  lower-cased, and searched in the lower-cased text (same offsets for ASCII text), which lets
+  the engine use literal prefixes; the match returned is always one of the original pattern.
+
+A branch the gate cannot read (its literals are all inside groups or classes) turns the gate
+off for that list: the answer is then the plain regex's, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Escapes whose meaning changes with the letter's case (\S vs \s...), characters given by code
+# (\x41 is "A", which a lower-cased text never holds), named groups: a pattern with one of them
+# is not searched lower-cased.
+_CASE_SENSITIVE_SYNTAX = re.compile(r"\\[A-Z]|\\[xuU0-7]|\(\?P|\\[pN]\{")
+_MIN_LITERAL = 2
+
+
+def _skip_class(pattern: str, i: int) -> int:
+    """The index after the character class that starts at ``pattern[i] == '['``."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
+def _skip_group(pattern: str, i: int) -> int:
+    """The index after the group that starts at ``pattern[i] == '('``."""
+    depth = 0
+    j = i
+    while j < len(pattern):
+        ch = pattern[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            j = _skip_class(pattern, j)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return j
+
+
+def _skip_escape(pattern: str, i: int) -> int:
+    """The index after the letter or digit escape at ``pattern[i] == '\\'``."""
+    kind = pattern[i + 1]
+    if kind in "xuU":
+        return i + 2 + {"x": 2, "u": 4, "U": 8}[kind]
+    if kind == "N":
+        close = pattern.find("}", i)
+        return len(pattern) if close < 0 else close + 1
+    j = i + 2
+    if kind.isdigit():
+        while j < len(pattern) and j < i + 4 and pattern[j].isdigit():
+            j += 1
+    return j
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether ``pattern`` is an alternation at its top level (``^a|b`` is not anchored)."""
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _skip_class(pattern, i)
+        elif ch == "(":
+            i = _skip_group(pattern, i)
+        elif ch == "|":
+            return True
+        else:
+            i += 1
+    return False
+
+
+def required_literal(pattern: str) -> str | None:
+    """The longest run of plain characters that every match of ``pattern`` contains, or None.
+
+    Conservative: groups, classes, escapes of character types and anything quantified end a
+    run; a ``|`` outside a group means the pattern has no single required run.
+    """
+    runs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            runs.append("".join(current))
+            current.clear()
+
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 >= n:
+                return None
+            nxt = pattern[i + 1]
+            if nxt.isalnum():
+                flush()  # \s \d \b \1 \x41 ...: not read as a plain character
+                i = _skip_escape(pattern, i)
+                continue
+            current.append(nxt)
+            i += 2
+        elif ch in ".^$":
+            flush()
+            i += 1
+        elif ch == "[":
+            flush()
+            i = _skip_class(pattern, i)
+        elif ch == "(":
+            flush()
+            i = _skip_group(pattern, i)
+        elif ch in ")|":
+            return None
+        elif ch in "*?{":
+            # The atom before is optional (or its count unknown): it is not part of the run.
+            if current:
+                current.pop()
+            flush()
+            if ch == "{":
+                close = pattern.find("}", i)
+                i = n if close < 0 else close + 1
+            else:
+                i += 1
+            if i < n and pattern[i] in "?+":
+                i += 1
+            continue
+        elif ch == "+":
+            flush()  # the atom before is there at least once, but may repeat
+            i += 1
+            if i < n and pattern[i] in "?+":
+                i += 1
+            continue
+        else:
+            current.append(ch)
+            i += 1
+        # A quantifier right after an escaped or plain character applies to it alone.
+    flush()
+    best = max(runs, key=len, default="")
+    return best if len(best) >= _MIN_LITERAL else None
+
+
+def _minimal(literals: Sequence[str]) -> tuple[str, ...]:
+    """Drop a literal that contains another one: the shorter is present whenever it is."""
+    unique = sorted(set(literals), key=len)
+    kept: list[str] = []
+    for literal in unique:
+        if not any(other in literal for other in kept):
+            kept.append(literal)
+    return tuple(kept)
+
+
+class FastPattern:
+    """An alternation of ``patterns`` with ``flags``; :meth:`search` answers as ``re`` would."""
+
+    def __init__(self, patterns: Sequence[str], flags: int = 0) -> None:
+        items = [p for p in patterns if p]
+        self.pattern = "|".join(f"(?:{p})" for p in items) or r"(?!x)x"
+        self.flags = flags
+        ignore_case = bool(flags & re.IGNORECASE)
+        anchored = [p for p in items if p.startswith("^") and not _top_level_bar(p)]
+        floating = [p for p in items if p not in anchored]
+        self._anchored = re.compile("|".join(f"(?:{p})" for p in anchored), flags) if anchored else None
+        self._floating = re.compile("|".join(f"(?:{p})" for p in floating), flags) if floating else None
+        self._ignore_case = ignore_case
+        literals = [required_literal(p) for p in floating]
+        if floating and all(literals):
+            gate = [lit.lower() if ignore_case else lit for lit in literals if lit]
+            self._gate: tuple[str, ...] | None = _minimal(gate)
+        else:
+            self._gate = None
+        self._lowered: re.Pattern[str] | None = None
+        if ignore_case and floating and not any(_CASE_SENSITIVE_SYNTAX.search(p) for p in floating):
+            try:
+                self._lowered = re.compile(
+                    "|".join(f"(?:{p.lower()})" for p in floating), flags & ~re.IGNORECASE
+                )
+            except re.error:
+                self._lowered = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._anchored is not None:
+            match = self._anchored.match(text)
+            if match is not None:
+                return match
+        floating = self._floating
+        if floating is None:
+            return None
+        low: str | None = None
+        if self._gate is not None:
+            low = text.lower() if self._ignore_case else text
+            for literal in self._gate:
+                if literal in low:
+                    break
+            else:
+                return None
+        if self._lowered is not None and text.isascii():
+            if low is None or not self._ignore_case:
+                low = text.lower()
+            found = self._lowered.search(low)
+            if found is None:
+                return None
+            return floating.search(text, found.start())
+        return floating.search(text)
+
+    def __repr__(self) -> str:
+        return f"FastPattern({self.pattern!r})"
