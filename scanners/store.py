@@ -178,11 +178,14 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"store write failed: {_reason(exc)}") from None
 
-    def save_run(self, run: Run) -> None:
-        """Write a run with its findings and errors, and move first/last seen forward."""
+    def save_run(self, run: Run) -> bool:
+        """Write a run with its findings and errors, and move first/last seen forward.
+
+        Returns False, writing nothing, when the store already has a run with this id.
+        """
         with self._begin() as conn:
             if conn.execute(sa.select(runs.c.id).where(runs.c.id == run.id)).first():
-                return  # ingesting the same run twice changes nothing
+                return False  # ingesting the same run twice changes nothing
             conn.execute(
                 runs.insert().values(
                     id=run.id,
@@ -217,12 +220,12 @@ class Store:
                     scan_errors.insert(),
                     [{"run_id": run.id, **e.to_dict()} for e in run.errors],
                 )
-            for f in unique.values():
+            # Fingerprint order: concurrent writers lock tracked rows in one order, so never deadlock.
+            for f in sorted(unique.values(), key=lambda f: f.fingerprint):
                 facility = f.facility or run.facility
                 conn.execute(
-                    _upsert(
+                    _track(
                         conn,
-                        tracked,
                         {
                             "facility": facility,
                             "fingerprint": f.fingerprint,
@@ -232,10 +235,13 @@ class Store:
                             "first_run": run.id,
                             "last_run": run.id,
                         },
-                        ["facility", "fingerprint"],
-                        ["last_seen", "last_run"],
                     )
                 )
+        return True
+
+    def has_run(self, run_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(runs.c.id).where(runs.c.id == run_id)).first() is not None
 
     def runs(self, facility: str | None = None, limit: int | None = None) -> list[Run]:
         """Runs, newest first, without their findings (see :meth:`load_run`)."""
@@ -289,20 +295,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _upsert(
-    conn: Connection, table: sa.Table, values: dict[str, Any], keys: list[str], update: Sequence[str]
-) -> Any:
+def _insert(conn: Connection, table: sa.Table, values: dict[str, Any]) -> Any:
+    """An INSERT of the connection's dialect, which knows ON CONFLICT."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt = pg_insert(table).values(**values)
-    elif dialect == "sqlite":
+        return pg_insert(table).values(**values)
+    if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(table).values(**values)  # type: ignore[assignment]
-    else:
-        raise StoreError(f"the store does not support the {dialect} database")
+        return sqlite_insert(table).values(**values)
+    raise StoreError(f"the store does not support the {dialect} database")
+
+
+def _track(conn: Connection, values: dict[str, Any]) -> Any:
+    """Record a sighting: first seen only moves earlier and last seen only later.
+
+    Runs may arrive in any order (ingests from several scan hosts, a late file): the result is
+    the same as if they had been saved oldest first.
+    """
+    stmt = _insert(conn, tracked, values)
+    new = stmt.excluded
+    earlier = new.first_seen < tracked.c.first_seen
+    later = new.last_seen > tracked.c.last_seen
+    return stmt.on_conflict_do_update(
+        index_elements=["facility", "fingerprint"],
+        set_={
+            "first_seen": sa.case((earlier, new.first_seen), else_=tracked.c.first_seen),
+            "first_run": sa.case((earlier, new.first_run), else_=tracked.c.first_run),
+            "last_seen": sa.case((later, new.last_seen), else_=tracked.c.last_seen),
+            "last_run": sa.case((later, new.last_run), else_=tracked.c.last_run),
+        },
+    )
+
+
+def _upsert(
+    conn: Connection, table: sa.Table, values: dict[str, Any], keys: list[str], update: Sequence[str]
+) -> Any:
+    stmt = _insert(conn, table, values)
     if update:
         return stmt.on_conflict_do_update(
             index_elements=keys, set_={name: stmt.excluded[name] for name in update}

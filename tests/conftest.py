@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.lab_fixture"]
+pytest_plugins = ["tests.lab_fixture", "tests.postgres_fixture"]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,53 @@
+"""``hisguard history -i INV --facility CODE``: the facility's scans and what changed between them."""
+
+from __future__ import annotations
+
+import click
+
+from scanners.cli_options import inventory_options, open_inventory
+from scanners.history.render import render_json, render_table
+from scanners.history.timeline import timeline
+from scanners.output import EXIT_OK
+from scanners.store import Store
+
+
+@click.command("history")
+@inventory_options
+@click.option("--facility", required=True, help="5-digit BHYT facility code.")
+@click.option(
+    "--store",
+    "store_url",
+    envvar="HISGUARD_STORE",
+    help="SQLAlchemy URL of the findings store (default: SQLite in the data directory).",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Table language."
+)
+@click.option("--last", type=click.IntRange(min=1), default=10, show_default=True, help="Scans to show.")
+def history(
+    inventory_paths: tuple[str, ...],
+    vault_password_file: str | None,
+    facility: str,
+    store_url: str | None,
+    output_format: str,
+    lang: str,
+    last: int,
+) -> int:
+    """Show a facility's scans, newest first: new, fixed, still open and regressed findings."""
+    fac = open_inventory(inventory_paths, vault_password_file).facility(facility)
+    store = Store(store_url)
+    try:
+        # Every run is needed, not only the last ones shown: "regressed" looks at all earlier scans.
+        runs = [store.load_run(run.id) for run in store.runs(fac.code)]
+        tracked = store.tracked(fac.code)
+    finally:
+        store.close()
+    entries = timeline(runs, tracked)[:last]
+    if output_format == "json":
+        click.echo(render_json(fac, entries), nl=False)
+    else:
+        click.echo(render_table(fac, entries, lang), nl=False)
+    return EXIT_OK

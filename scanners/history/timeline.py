@@ -1,0 +1,94 @@
+"""Every scan of a facility with its changes against the scan before it (pure: runs in, rows out)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from reports.diff import compare
+from reports.model import Change, Changes
+from reports.scans import FacilityHistory, Scan, Snapshot, group_runs
+from scanners.findings import Finding, Run, Severity, Status, Text
+from scanners.store import TrackedProblem
+
+
+@dataclass(frozen=True)
+class Item:
+    """One finding in a change list; ``fingerprint`` is None for fixed ones (the report's form)."""
+
+    check_id: str
+    severity: Severity
+    host: str
+    location: str
+    title: Text
+    fingerprint: str | None = None
+    first_seen: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ScanChanges:
+    scan: Scan
+    changes: Changes
+    open: int  # failing now
+    waived: int  # waived now
+    new: tuple[Item, ...]
+    regressed: tuple[Item, ...]
+    still_open: tuple[Item, ...]
+    fixed: tuple[Item, ...]
+
+
+def timeline(runs: Sequence[Run], tracked: Mapping[str, TrackedProblem]) -> list[ScanChanges]:
+    """The facility's scans, newest first; ``runs`` need their findings (``Store.load_run``)."""
+    scans = [Scan(group) for group in group_runs(runs)]
+    snaps = [Snapshot.of(scan) for scan in scans]
+    result = []
+    for index, scan in enumerate(scans):
+        history = FacilityHistory(
+            facility=scan.facility,
+            current=scan,
+            previous=scans[index - 1] if index else None,
+            earlier=tuple(snaps[: max(index - 1, 0)]),
+        )
+        comparison = compare(history, snaps[: index + 1])
+        lists: dict[Change, list[Item]] = {change: [] for change in Change}
+        for finding in scan.findings:
+            change = comparison.change_of.get(finding.fingerprint)
+            if change is not None and finding.status == Status.FAIL:
+                known = tracked.get(finding.fingerprint)
+                first = known.first_seen if known else comparison.first_failed.get(finding.fingerprint)
+                lists[change].append(_item(finding, first))
+        result.append(
+            ScanChanges(
+                scan=scan,
+                changes=comparison.changes,
+                open=sum(1 for f in scan.findings if f.status == Status.FAIL),
+                waived=sum(1 for f in scan.findings if f.status == Status.WAIVED),
+                new=_sorted(lists[Change.NEW]),
+                regressed=_sorted(lists[Change.REGRESSED]),
+                still_open=_sorted(lists[Change.STILL_OPEN]),
+                fixed=tuple(
+                    Item(f.check_id, f.severity, f.host, f.location, f.title)
+                    for f in comparison.changes.fixed_items
+                ),
+            )
+        )
+    result.reverse()
+    return result
+
+
+def _item(finding: Finding, first_seen: datetime | None) -> Item:
+    location = f"{finding.resource}:{finding.line}" if finding.line else finding.resource
+    return Item(
+        check_id=finding.check_id,
+        severity=finding.severity,
+        host=finding.host,
+        location=location,
+        title=finding.title,
+        fingerprint=finding.fingerprint,
+        first_seen=first_seen,
+    )
+
+
+def _sorted(items: list[Item]) -> tuple[Item, ...]:
+    return tuple(sorted(items, key=lambda i: (-i.severity.rank, i.check_id, i.host, i.location)))

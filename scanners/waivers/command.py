@@ -1,0 +1,49 @@
+"""``hisguard waivers check``: every problem of an inventory's waivers, one line each (exit 1)."""
+
+from __future__ import annotations
+
+import click
+
+from scanners.cli_options import inventory_options, open_inventory
+from scanners.output import EXIT_FINDINGS, EXIT_OK
+from scanners.waivers.apply import today_in_vietnam
+from scanners.waivers.check_ids import is_known, known_check_ids
+from scanners.waivers.model import Waiver
+from scanners.waivers.source import read_waivers, waiver_files
+
+
+@click.group()
+def waivers() -> None:
+    """Accepted risks: waivers of checks, with approver, ticket and expiry."""
+
+
+@waivers.command("check")
+@inventory_options
+def check(inventory_paths: tuple[str, ...], vault_password_file: str | None) -> int:
+    """Validate the waivers of an inventory: exit 1 and one line per problem, 0 when all are sound."""
+    inventory = open_inventory(inventory_paths, vault_password_file)
+    found, problems = read_waivers(inventory_paths, inventory)
+    problems += policy_problems(found, set(inventory.facilities))
+    for line in problems:
+        click.echo(line)
+    if problems:
+        return EXIT_FINDINGS
+    files = len(waiver_files(inventory_paths))
+    click.echo(f"{len(found)} waiver(s) valid ({files} waiver file(s) and the inventory variables)")
+    return EXIT_OK
+
+
+def policy_problems(found: list[Waiver], facilities: set[str]) -> list[str]:
+    """What makes a well-formed waiver wrong: an unknown check or facility, or a past expiry."""
+    known = known_check_ids()
+    today = today_in_vietnam()
+    problems = []
+    for waiver in found:
+        label = f"{waiver.source} ({waiver.check})"
+        if not is_known(waiver.check, known):
+            problems.append(f"{label}: unknown check id {waiver.check}")
+        if waiver.facility is not None and waiver.facility not in facilities:
+            problems.append(f"{label}: facility {waiver.facility} is not in the inventory")
+        if not waiver.active_on(today):
+            problems.append(f"{label}: expired on {waiver.expires.isoformat()}")
+    return problems
