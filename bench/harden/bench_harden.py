@@ -1,0 +1,129 @@
+"""Bench: playbooks/harden.yml on one freshly reset lab host, beside dev-sec's anchor.
+
+    flock /tmp/hisguard-lab.lock .venv/bin/python bench/harden/bench_harden.py [--host his-app-01] [--keep]
+
+Resets the host (a fresh root from the lab image), reads its Lynis hardening index
+(``lynis audit system --quick`` over SSH), times harden.yml (first run) and its idempotent
+re-run, reads the Lynis index again, then once more after ``--tags patch_now`` (the pending
+security update is installed only on request), and resets the host afterwards (unless --keep) so other tests
+find the planted weaknesses. Needs the lab up (``hisguard lab up``); it never starts or stops it.
+
+Anchor, measured on the same kind of nspawn host with dev-sec's os_hardening + ssh_hardening:
+Lynis 60 -> 72, 60 s first run, 57 s re-run. Goals: Lynis >= 80, first run < 60 s, re-run < 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from lab import runner  # noqa: E402
+from lab.profile import load_fleet  # noqa: E402
+from lab.ssh import Session  # noqa: E402
+from tests.roles.ansible_run import HARDEN, run_playbook  # noqa: E402
+
+ANCHOR = {"lynis_before": 60, "lynis_after": 72, "first_run_s": 60.0, "rerun_s": 57.0}
+GOAL = {"lynis_after": 80, "first_run_s": 60.0, "rerun_s": 20.0}
+INDEX = re.compile(r"Hardening index\s*:\s*(\d+)")
+
+
+def lynis_index(address: str) -> tuple[int, float, list[str]]:
+    """The host's Lynis hardening index, the seconds Lynis took, and its suggestions' test ids."""
+    start = time.monotonic()
+    with Session(address) as session:
+        result = session.run(
+            "lynis audit system --quick --no-colors --nolog --noplugins 2>&1; "
+            "grep -h '^suggestion\\[\\]=' /var/log/lynis-report.dat 2>/dev/null | cut -d'|' -f1",
+            sudo=True,
+            timeout=600,
+        )
+    match = INDEX.search(result.stdout)
+    if not match:
+        raise SystemExit(f"no 'Hardening index' in Lynis output on {address} (status {result.status})")
+    suggestions = sorted(
+        {line.split("=", 1)[1] for line in result.stdout.splitlines() if "suggestion[]=" in line}
+    )
+    return int(match.group(1)), time.monotonic() - start, suggestions
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="his-app-01", help="lab host to harden (default his-app-01)")
+    parser.add_argument("--keep", action="store_true", help="do not reset the host at the end")
+    parser.add_argument("--workdir", default="/tmp/hisguard-bench-harden", help="logs and extra vars")
+    args = parser.parse_args()
+
+    status = runner.status()
+    booted = {h["name"] for h in status["hosts"] if h["booted"]}
+    if status["status"] != "up" or args.host not in booted:
+        print(f"bench_harden: SKIPPED, the lab is not up with {args.host} (run `hisguard lab up`)")
+        return 0
+    address = load_fleet().host(args.host).address
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    runner.reset_hosts([args.host])
+    try:
+        before, lynis_seconds, _ = lynis_index(address)
+        first = run_playbook(HARDEN, workdir, limit=args.host)
+        if first.returncode != 0:
+            print(first.tail(40))
+            raise SystemExit(f"harden.yml failed on {args.host}")
+        rerun = run_playbook(HARDEN, workdir, limit=args.host)
+        after, _, suggestions = lynis_index(address)
+        # The pending security update is installed only on request (never by a plain hardening run).
+        patch = run_playbook(HARDEN, workdir, limit=args.host, extra=["--tags", "patch_now"])
+        after_patch, _, suggestions_patch = lynis_index(address)
+    finally:
+        if not args.keep:
+            runner.reset_hosts([args.host])
+
+    rows = [
+        ("Lynis hardening index, fresh host", f"{before}", f"{ANCHOR['lynis_before']}", "-"),
+        (
+            "Lynis hardening index, after harden.yml",
+            f"{after}",
+            f"{ANCHOR['lynis_after']}",
+            f">= {GOAL['lynis_after']}",
+        ),
+        ("Lynis, after harden.yml + --tags patch_now", f"{after_patch}", "-", "-"),
+        (
+            "harden.yml first run (s)",
+            f"{first.seconds:.1f}",
+            f"{ANCHOR['first_run_s']:.0f}",
+            f"< {GOAL['first_run_s']:.0f}",
+        ),
+        (
+            "harden.yml idempotent re-run (s)",
+            f"{rerun.seconds:.1f}",
+            f"{ANCHOR['rerun_s']:.0f}",
+            f"< {GOAL['rerun_s']:.0f}",
+        ),
+        ("re-run changed tasks", f"{rerun.count(args.host, 'changed')}", "-", "0"),
+    ]
+    print(f"bench_harden on {args.host} ({address}); Lynis --quick took {lynis_seconds:.0f} s")
+    print(f"{'figure':<42} {'hisguard':>10} {'dev-sec anchor':>15} {'goal':>8}")
+    for name, ours, anchor, goal in rows:
+        print(f"{name:<42} {ours:>10} {anchor:>15} {goal:>8}")
+    print(f"tasks: first run ok={first.count(args.host, 'ok')} changed={first.count(args.host, 'changed')}")
+    print(f"--tags patch_now: {patch.seconds:.1f} s, rc={patch.returncode}")
+    print(f"Lynis suggestions left after harden.yml ({len(suggestions)}): {', '.join(suggestions)}")
+    print(f"... and after patch_now ({len(suggestions_patch)}): {', '.join(suggestions_patch)}")
+    met = (
+        after >= GOAL["lynis_after"]
+        and first.seconds < GOAL["first_run_s"]
+        and rerun.seconds < GOAL["rerun_s"]
+        and rerun.count(args.host, "changed") == 0
+    )
+    print("goals: " + ("met" if met else "NOT met"))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The hardening roles without the lab: their contract with roles.yml, their documentation, their
+lint rule and the pure parts of their lockout guards."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from tests.roles.ansible_run import HARDEN, INVENTORY, REPO, ROTATE
+
+BIN = REPO / ".venv" / "bin"
+ROLES_YML = REPO / "scanners" / "catalog" / "roles.yml"
+OURS = (
+    "credential_store",
+    "firewall",
+    "patch_baseline",
+    "ssh_hardening",
+    "accounts",
+    "audit_logging",
+    "workstation",
+)
+
+
+def _plugin(role: str, name: str) -> ModuleType:
+    path = REPO / "roles" / role / "filter_plugins" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_playbooks_pass_syntax_check() -> None:
+    done = subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", str(INVENTORY), "--syntax-check", str(HARDEN), str(ROTATE)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_harden_yml_offers_every_tag_of_roles_yml() -> None:
+    done = subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", str(INVENTORY), "--list-tags", str(HARDEN)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    offered = set(re.findall(r"[\w]+", " ".join(re.findall(r"TASK TAGS: \[([^\]]*)\]", done.stdout))))
+    catalog = yaml.safe_load(ROLES_YML.read_text())
+    wanted = {tag for role in OURS for tag in catalog[role]}
+    assert wanted - offered == set()
+
+
+def test_role_readmes_and_argument_specs_agree_with_defaults_and_roles_yml() -> None:
+    done = subprocess.run(
+        [str(BIN / "python"), "lint/role_docs.py", "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("role", OURS)
+def test_every_role_has_its_documented_parts(role: str) -> None:
+    base = REPO / "roles" / role
+    for part in (
+        "defaults/main.yml",
+        "meta/main.yml",
+        "meta/argument_specs.yml",
+        "tasks/main.yml",
+        "README.md",
+    ):
+        assert (base / part).is_file(), f"{role}: {part} missing"
+
+
+def test_firewall_input_validation() -> None:
+    net = _plugin("firewall", "hisguard_net")
+    good = {
+        "hisguard_management_networks": ["198.18.0.1/32"],
+        "facility_networks": ["198.18.0.0/24", "fd00::/64"],
+        "hisguard_allowed_tcp_ports": [22, 443],
+        "firewall_ssh_port": "22",
+        "firewall_forward_policy": "drop",
+        "firewall_rollback_timeout": 90,
+        "firewall_port_sources": {"5432": ["198.18.0.10/32"]},
+    }
+    assert net.firewall_input_errors(good) == []
+    bad = dict(
+        good,
+        hisguard_management_networks=["198.18.0.300/32"],
+        hisguard_allowed_tcp_ports=[22, 70000, "x"],
+        firewall_port_sources={"5432": ["198.18.0.10/24"]},
+        firewall_rollback_timeout=5,
+    )
+    errors = net.firewall_input_errors(bad)
+    assert any(e.startswith("hisguard_management_networks: '198.18.0.300/32'") for e in errors)
+    assert any("70000" in e for e in errors) and any("'x'" in e for e in errors)
+    assert any("firewall_port_sources[5432]" in e and "host bits" in e for e in errors)
+    assert any("firewall_rollback_timeout" in e for e in errors)
+    assert "hisguard_management_networks is empty" in " ".join(
+        net.firewall_input_errors(dict(good, hisguard_management_networks=[]))
+    )
+    assert net.address_in_networks("198.18.0.1", ["198.18.0.1/32"])
+    assert net.address_in_networks("::ffff:198.18.0.1", ["198.18.0.0/24"])
+    assert not net.address_in_networks("198.18.0.2", ["198.18.0.1/32"])
+    assert not net.address_in_networks("", ["0.0.0.0/0"])
+    assert net.ipv4_networks(["198.18.0.0/24", "fd00::/64", "198.18.0.0/24"]) == ["198.18.0.0/24"]
+
+
+def test_ssh_lockout_guard() -> None:
+    ssh = _plugin("ssh_hardening", "hisguard_ssh")
+    base = {
+        "user": "hisadmin",
+        "groups": ["hisadmin", "sudo"],
+        "address": "198.18.0.1",
+        "allow_users": [],
+        "allow_groups": [],
+        "permit_root_login": "no",
+        "password_authentication": False,
+        "uses_password": False,
+        "host_keys": ["/etc/ssh/ssh_host_ed25519_key"],
+        "host_key_types": ["ed25519", "rsa"],
+    }
+    assert ssh.ssh_lockout_reasons(base) == []
+    assert ssh.ssh_lockout_reasons(dict(base, allow_users=["his*", "bob"])) == []
+    assert ssh.ssh_lockout_reasons(dict(base, allow_users=["hisadmin@198.18.0.*"])) == []
+    assert ssh.ssh_lockout_reasons(dict(base, allow_users=["hisadmin@10.0.0.*"]))
+    assert ssh.ssh_lockout_reasons(dict(base, allow_users=["alice"]))
+    assert ssh.ssh_lockout_reasons(dict(base, allow_groups=["sudo"])) == []
+    assert ssh.ssh_lockout_reasons(dict(base, allow_groups=["wheel"]))
+    assert ssh.ssh_lockout_reasons(dict(base, user="root"))
+    assert ssh.ssh_lockout_reasons(dict(base, uses_password=True))
+    assert ssh.ssh_lockout_reasons(dict(base, uses_password=True, password_authentication=True)) == []
+    assert ssh.ssh_lockout_reasons(dict(base, host_keys=["/etc/ssh/ssh_host_ecdsa_key"]))
+
+
+def test_no_log_rule_flags_tasks_that_touch_secrets(tmp_path: Path) -> None:
+    fixture = REPO / "tests" / "roles" / "fixtures" / "secret_tasks.yml"
+    (tmp_path / "play.yml").write_text(fixture.read_text())
+    (tmp_path / ".ansible-lint").write_text(
+        yaml.safe_dump(
+            {
+                "profile": "production",
+                "offline": True,
+                "rulesdir": [str(REPO / "lint" / "ansiblelint_rules")],
+                "use_default_rules": True,
+                "enable_list": ["hisguard-no-log-secrets"],
+            }
+        )
+    )
+    done = subprocess.run(
+        [str(BIN / "ansible-lint"), "--nocolor", "-f", "pep8", "play.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    flagged = re.findall(r"play\.yml:(\d+).*hisguard-no-log-secrets", done.stdout + done.stderr)
+    assert done.returncode != 0
+    assert sorted(int(n) for n in flagged) == [7, 14], done.stdout + done.stderr
+
+
+def test_no_log_rule_passes_our_roles() -> None:
+    done = subprocess.run(
+        [
+            str(BIN / "ansible-lint"),
+            "--nocolor",
+            *[f"roles/{r}" for r in OURS],
+            "playbooks/harden.yml",
+            "playbooks/rotate-portal-credentials.yml",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
