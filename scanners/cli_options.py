@@ -85,8 +85,16 @@ def finish_scan(
     no_store: bool,
     fail_on: str,
     lang: str,
+    inventory: Inventory | None = None,
+    inventory_paths: Sequence[str] = (),
 ) -> int:
-    """Store the runs, print them, and return the exit status."""
+    """Apply the inventory's waivers, store the runs, print them, and return the exit status."""
+    if inventory is not None:
+        from scanners.waivers import apply_waivers, load_waivers, today_in_vietnam
+
+        waivers = load_waivers(inventory_paths, inventory)
+        today = today_in_vietnam()
+        runs = [apply_waivers(run, waivers, today) for run in runs]
     if not no_store:
         from scanners.store import Store
 

@@ -107,5 +107,12 @@ def scan_all_command(
     else:
         runs = [scan_facility(inventory, fac, limit, options) for fac in facilities]
     return finish_scan(
-        runs, output_format=output_format, store_url=store_url, no_store=no_store, fail_on=fail_on, lang=lang
+        runs,
+        output_format=output_format,
+        store_url=store_url,
+        no_store=no_store,
+        fail_on=fail_on,
+        lang=lang,
+        inventory=inventory,
+        inventory_paths=inventory_paths,
     )

@@ -64,5 +64,12 @@ def config_command(
     options = ScanOptions(ignore_groups=all_groups, trust_on_first_use=trust_on_first_use, workers=workers)
     runs = scan_fleet(targets, checks, options)
     return finish_scan(
-        runs, output_format=output_format, store_url=store_url, no_store=no_store, fail_on=fail_on, lang=lang
+        runs,
+        output_format=output_format,
+        store_url=store_url,
+        no_store=no_store,
+        fail_on=fail_on,
+        lang=lang,
+        inventory=inventory,
+        inventory_paths=inventory_paths,
     )

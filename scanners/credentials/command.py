@@ -61,6 +61,7 @@ def credentials_command(
 ) -> int:
     """Find BHXH portal credentials and patient-data exports (checks C01-C13, D01-D03)."""
     runs: list[Run] = []
+    inv = None
     if paths:
         register = None
         if inventory_paths:
@@ -100,5 +101,12 @@ def credentials_command(
                 )
             )
     return finish_scan(
-        runs, output_format=output_format, store_url=store_url, no_store=no_store, fail_on=fail_on, lang=lang
+        runs,
+        output_format=output_format,
+        store_url=store_url,
+        no_store=no_store,
+        fail_on=fail_on,
+        lang=lang,
+        inventory=inv,
+        inventory_paths=inventory_paths,
     )

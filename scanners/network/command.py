@@ -99,5 +99,12 @@ def network_command(
             )
     runs = scan_all(plans, PythonNmapDriver(nmap_path), table, max_nmap)
     return finish_scan(
-        runs, output_format=output_format, store_url=store_url, no_store=no_store, fail_on=fail_on, lang=lang
+        runs,
+        output_format=output_format,
+        store_url=store_url,
+        no_store=no_store,
+        fail_on=fail_on,
+        lang=lang,
+        inventory=inv,
+        inventory_paths=inventory_paths,
     )
