@@ -30,12 +30,17 @@ test: deps venv
 test-unit: venv
 	$(BIN)/pytest -m "not lab and not postgres" $(PYTEST_ARGS)
 
+LINT_PY := $(PY_PACKAGES) tests bench lint roles/*/filter_plugins
+
 lint: venv
-	$(BIN)/ruff check $(PY_PACKAGES) tests bench
-	$(BIN)/ruff format --check $(PY_PACKAGES) tests bench
+	$(BIN)/ruff check $(LINT_PY)
+	$(BIN)/ruff format --check $(LINT_PY)
 	$(BIN)/mypy
 	$(BIN)/yamllint -s .
 	$(BIN)/ansible-lint
+	$(BIN)/python lint/role_docs.py --check
+	$(BIN)/ansible-playbook -i inventories/lab/hosts.yml --syntax-check \
+	  playbooks/harden.yml playbooks/rotate-portal-credentials.yml playbooks/schedule-scans.yml playbooks/scan.yml
 
 # Scan the lab, report, harden, rescan: the main job end to end.
 demo: deps venv
