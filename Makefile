@@ -30,7 +30,7 @@ test: deps venv
 test-unit: venv
 	$(BIN)/pytest -m "not lab and not postgres" $(PYTEST_ARGS)
 
-LINT_PY := $(PY_PACKAGES) tests bench lint roles/*/filter_plugins
+LINT_PY := $(PY_PACKAGES) hisguard/__init__.py hisguard/__main__.py tests bench lint roles/*/filter_plugins
 
 lint: venv
 	$(BIN)/ruff check $(LINT_PY)

@@ -17,7 +17,7 @@ import tempfile
 from email.utils import formatdate
 from pathlib import Path
 
-from lab.proc import run
+from hisguard.lab.proc import run
 
 AGENT = "hisguard-lab-agent"
 INSTALLED_VERSION = "1.0-1"

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lab import runner
+from hisguard.lab import runner
 
 
 @click.group()
@@ -56,7 +56,7 @@ def down() -> None:
     """Stop every host and remove everything the lab made (processes, mounts, namespaces, links)."""
     left = runner.down()
     if left:
-        from lab.errors import LabError
+        from hisguard.lab.errors import LabError
 
         raise LabError(f"lab down left: {', '.join(left)}")
     click.echo("lab down: nothing left")

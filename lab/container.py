@@ -13,11 +13,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from lab import cgroups, network
-from lab.errors import LabError
-from lab.paths import HOSTS_DIR, LOG_DIR
-from lab.proc import is_ours, run, start_time
-from lab.state import Proc
+from hisguard.lab import cgroups, network
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import HOSTS_DIR, LOG_DIR
+from hisguard.lab.proc import is_ours, run, start_time
+from hisguard.lab.state import Proc
 
 
 def host_dir(name: str) -> Path:

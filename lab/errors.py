@@ -1,6 +1,6 @@
 """Errors of the lab: one-line messages, printed by the CLI, exit status 2."""
 
-from scanners.errors import HisguardError
+from hisguard.scanners.errors import HisguardError
 
 
 class LabError(HisguardError):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from lab.errors import LabError
+from hisguard.lab.errors import LabError
 
 
 def generate(name: str, args: Mapping[str, Any], values: Mapping[str, str]) -> bytes:

@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab import aptrepo
-from lab.errors import LabError
-from lab.paths import CACHE_DIR, IMAGES_DIR
-from lab.proc import run
+from hisguard.lab import aptrepo
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import CACHE_DIR, IMAGES_DIR
+from hisguard.lab.proc import run
 
 RECIPE_VERSION = 1
 SUITE = "bookworm"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lab.proc import run
+from hisguard.lab.proc import run
 
 NETNS_DIR = Path("/run/netns")
 

@@ -14,11 +14,11 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from lab import aptrepo, generators, sshkeys, vault
-from lab.errors import LabError
-from lab.paths import FILES_DIR
-from lab.proc import run
-from lab.profile import FileSpec, Fleet, Host, Steps, UserSpec
+from hisguard.lab import aptrepo, generators, sshkeys, vault
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import FILES_DIR
+from hisguard.lab.proc import run
+from hisguard.lab.profile import FileSpec, Fleet, Host, Steps, UserSpec
 
 
 def context(fleet: Fleet, host: Host) -> dict[str, str]:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from lab.errors import LabError
+from hisguard.lab.errors import LabError
 
 
 def run(

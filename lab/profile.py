@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from lab import generators
-from lab.errors import ProfileError
-from lab.paths import FILES_DIR, PROFILES_DIR
+from hisguard.lab import generators
+from hisguard.lab.errors import ProfileError
+from hisguard.lab.paths import FILES_DIR, PROFILES_DIR
 
 # Every lab address lies in this block (RFC 2544 benchmarking space): nothing else is a target.
 LAB_SPACE = ipaddress.IPv4Network("198.18.0.0/16")

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lab import aptrepo, cgroups, container, image, network, plant, sshkeys, state
-from lab.errors import LabError
-from lab.paths import APT_REPO_DIR, CACHE_DIR, HOSTS_DIR, LOG_DIR, STATE_DIR
-from lab.proc import is_ours, run, start_time, stop
-from lab.profile import Facility, Fleet, Host, load_fleet
-from lab.state import HostState, Proc, State
+from hisguard.lab import aptrepo, cgroups, container, image, network, plant, sshkeys, state
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import APT_REPO_DIR, CACHE_DIR, HOSTS_DIR, LOG_DIR, STATE_DIR
+from hisguard.lab.proc import is_ours, run, start_time, stop
+from hisguard.lab.profile import Facility, Fleet, Host, load_fleet
+from hisguard.lab.state import HostState, Proc, State
 
 SSH_TIMEOUT = 120.0
 STOP_GRACE = 20.0
@@ -173,7 +173,7 @@ def _wait_started(host: Host) -> None:
     the weak PostgreSQL password, for one): a host handed out earlier is not yet what its
     profile says. ``degraded`` (auditd cannot run in a container) counts as started.
     """
-    from lab.ssh import Session
+    from hisguard.lab.ssh import Session
 
     with Session(host.address) as session:
         session.run("systemctl is-system-running --wait", timeout=SSH_TIMEOUT)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import paramiko
 
-from lab import vault
-from lab.errors import LabError
-from lab.paths import CLIENT_KEY, KNOWN_HOSTS
+from hisguard.lab import vault
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import CLIENT_KEY, KNOWN_HOSTS
 
 ADMIN = "hisadmin"
 

@@ -10,8 +10,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from lab.paths import CLIENT_KEY, HOST_KEYS_DIR, KNOWN_HOSTS, SSH_DIR
-from lab.proc import run
+from hisguard.lab.paths import CLIENT_KEY, HOST_KEYS_DIR, KNOWN_HOSTS, SSH_DIR
+from hisguard.lab.proc import run
 
 HOST_KEY_TYPES = ("ed25519", "ecdsa", "rsa")
 

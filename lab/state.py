@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lab.errors import LabError
-from lab.paths import LOCK_FILE, STATE_DIR, STATE_FILE
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import LOCK_FILE, STATE_DIR, STATE_FILE
 
 
 @dataclass

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from lab.errors import LabError
-from lab.paths import INVENTORY_DIR
+from hisguard.lab.errors import LabError
+from hisguard.lab.paths import INVENTORY_DIR
 
 
 class _Vaulted(str):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
-from reports import facts
-from reports.model import (
+from hisguard.reports import facts
+from hisguard.reports.model import (
     AccountPlace,
     AccountReport,
     EventKind,
@@ -19,9 +19,9 @@ from reports.model import (
     RegisterEntry,
     TimelineEvent,
 )
-from reports.sources import Sighting
-from scanners import __version__
-from scanners.findings import utcnow
+from hisguard.reports.sources import Sighting
+from hisguard.scanners import __version__
+from hisguard.scanners.findings import utcnow
 
 LOG_CHECK = "C04"  # credentials or tokens in URLs and logs
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from reports import facts
-from reports.diff import Comparison, compare, snapshots, trend
-from reports.model import (
+from hisguard.reports import facts
+from hisguard.reports.diff import Comparison, compare, snapshots, trend
+from hisguard.reports.model import (
     Action,
     Change,
     CheckGroup,
@@ -27,11 +27,11 @@ from reports.model import (
     ScanInfo,
     SeverityCounts,
 )
-from reports.scans import FacilityHistory
-from reports.score import score
-from scanners import __version__
-from scanners.catalog import regulations
-from scanners.findings import Finding, Remediation, Status, Text, utcnow
+from hisguard.reports.scans import FacilityHistory
+from hisguard.reports.score import score
+from hisguard.scanners import __version__
+from hisguard.scanners.catalog import regulations
+from hisguard.scanners.findings import Finding, Remediation, Status, Text, utcnow
 
 DEFAULT_TREND_LENGTH = 8
 INVENTORY_PLACEHOLDER = "<inventory>"

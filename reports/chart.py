@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from reports.i18n import Translator
-from reports.model import SEVERITIES, TrendPoint
-from scanners.findings import Severity
+from hisguard.reports.i18n import Translator
+from hisguard.reports.model import SEVERITIES, TrendPoint
+from hisguard.scanners.findings import Severity
 
 SEVERITY_COLOURS = {
     Severity.CRITICAL: "#7f1d1d",

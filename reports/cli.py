@@ -14,18 +14,18 @@ from pathlib import Path
 
 import click
 
-from reports.account import build_account_report
-from reports.build import DEFAULT_TREND_LENGTH, build_facility_report
-from reports.context import account_query, facility_info, register_entries
-from reports.formats import Format, Output, parse_formats
-from reports.i18n import LANGS
-from reports.model import RollupRow
-from reports.naming import ROLLUP_STEM, account_stem, facility_stem
-from reports.rollup import build_rollup, rollup_row
-from reports.sources import DocumentSource, Source, StoreSource
-from scanners.cli_options import inventory_options
-from scanners.errors import HisguardError
-from scanners.inventory import Inventory, load_inventory
+from hisguard.reports.account import build_account_report
+from hisguard.reports.build import DEFAULT_TREND_LENGTH, build_facility_report
+from hisguard.reports.context import account_query, facility_info, register_entries
+from hisguard.reports.formats import Format, Output, parse_formats
+from hisguard.reports.i18n import LANGS
+from hisguard.reports.model import RollupRow
+from hisguard.reports.naming import ROLLUP_STEM, account_stem, facility_stem
+from hisguard.reports.rollup import build_rollup, rollup_row
+from hisguard.reports.sources import DocumentSource, Source, StoreSource
+from hisguard.scanners.cli_options import inventory_options
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.inventory import Inventory, load_inventory
 
 FILE_MODE = 0o640
 DIR_MODE = 0o750
@@ -191,7 +191,7 @@ def report_command(
         source: Source = DocumentSource.load(from_paths)
         where = "the --from documents"
     else:
-        from scanners.store import Store
+        from hisguard.scanners.store import Store
 
         store = Store(store_url)
         source = StoreSource(store)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reports.model import FacilityInfo, RegisterEntry
-from reports.sources import AccountQuery, FacilityNames
-from scanners.inventory import Inventory
+from hisguard.reports.model import FacilityInfo, RegisterEntry
+from hisguard.reports.sources import AccountQuery, FacilityNames
+from hisguard.scanners.inventory import Inventory
 
 
 def facility_info(code: str, inventory: Inventory | None, names: FacilityNames) -> FacilityInfo:

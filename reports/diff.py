@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.model import Change, Changes, FixedItem, SeverityCounts, TrendPoint
-from reports.scans import FacilityHistory, Snapshot
-from reports.score import score
-from scanners.findings import Finding, Status
+from hisguard.reports.model import Change, Changes, FixedItem, SeverityCounts, TrendPoint
+from hisguard.reports.scans import FacilityHistory, Snapshot
+from hisguard.reports.score import score
+from hisguard.scanners.findings import Finding, Status
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from reports.model import CredentialFacts, Waiver
+from hisguard.reports.model import CredentialFacts, Waiver
 
 MAX_FACT_LENGTH = 200  # a fact is a name, a mode, a date: anything longer is not one
 

@@ -21,8 +21,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from reports.model import Change, EventKind
-from scanners.findings import Severity, Status, Text
+from hisguard.reports.model import Change, EventKind
+from hisguard.scanners.findings import Severity, Status, Text
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"

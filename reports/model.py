@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from scanners.findings import Finding, ScanError, Severity, Text
+from hisguard.scanners.findings import Finding, ScanError, Severity, Text
 
 SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from reports.model import FacilityReport, RollupReport, RollupRow
-from reports.naming import facility_stem
-from scanners import __version__
-from scanners.findings import utcnow
+from hisguard.reports.model import FacilityReport, RollupReport, RollupRow
+from hisguard.reports.naming import facility_stem
+from hisguard.scanners import __version__
+from hisguard.scanners.findings import utcnow
 
 
 def rollup_row(report: FacilityReport) -> RollupRow:

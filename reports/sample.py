@@ -18,8 +18,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reports.model import FacilityInfo
-from scanners.findings import Finding, Remediation, Run, ScanError, Severity, Status, Text, fingerprint
+from hisguard.reports.model import FacilityInfo
+from hisguard.scanners.findings import (
+    Finding,
+    Remediation,
+    Run,
+    ScanError,
+    Severity,
+    Status,
+    Text,
+    fingerprint,
+)
 
 SAMPLE_KEY = b"hisguard-sample-key-not-a-secret"
 SAMPLE_NOW = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)  # 08:30 in Hà Nội time

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from scanners.findings import Finding, Run, ScanError, Severity, Status
+from hisguard.scanners.findings import Finding, Run, ScanError, Severity, Status
 
 SCAN_WINDOW = timedelta(hours=12)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scanners.findings import Severity
+from hisguard.scanners.findings import Severity
 
 WEIGHTS: Mapping[Severity, int] = {
     Severity.CRITICAL: 25,

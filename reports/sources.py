@@ -17,12 +17,12 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from reports.facts import account_of
-from reports.scans import FacilityHistory, Scan, Snapshot, group_runs, history_from_scans
-from scanners.errors import HisguardError, StoreError
-from scanners.findings import Finding, Run, ScanError, Severity, Status
-from scanners.store import Store
-from scanners.store import findings as findings_table
+from hisguard.reports.facts import account_of
+from hisguard.reports.scans import FacilityHistory, Scan, Snapshot, group_runs, history_from_scans
+from hisguard.scanners.errors import HisguardError, StoreError
+from hisguard.scanners.findings import Finding, Run, ScanError, Severity, Status
+from hisguard.scanners.store import Store
+from hisguard.scanners.store import findings as findings_table
 
 ACCOUNT_STATUSES = (Status.FAIL, Status.WAIVED)
 

@@ -17,11 +17,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from reports import chart
-from reports.build import INVENTORY_PLACEHOLDER
-from reports.i18n import Translator
-from reports.score import WEIGHTS
-from scanners.findings import Severity
+from hisguard.reports import chart
+from hisguard.reports.build import INVENTORY_PLACEHOLDER
+from hisguard.reports.i18n import Translator
+from hisguard.reports.score import WEIGHTS
+from hisguard.scanners.findings import Severity
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")

@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from scanners import __version__
-from scanners.cli_options import inventory_options, open_inventory
-from scanners.errors import HisguardError
-from scanners.inventory import Facility
+from hisguard.scanners import __version__
+from hisguard.scanners.cli_options import inventory_options, open_inventory
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.inventory import Facility
 
 
 class LazyGroup(click.Group):
@@ -45,17 +45,17 @@ class LazyGroup(click.Group):
 
 # Commands of the other packages: name -> "module:attribute", each registered once it works.
 TOP_COMMANDS = {
-    "report": "reports.cli:report_command",
-    "lab": "lab.cli:lab",
-    "waivers": "scanners.waivers.command:waivers",
-    "history": "scanners.history.command:history",
-    "ingest": "scanners.ingest.command:ingest",
+    "report": "hisguard.reports.cli:report_command",
+    "lab": "hisguard.lab.cli:lab",
+    "waivers": "hisguard.scanners.waivers.command:waivers",
+    "history": "hisguard.scanners.history.command:history",
+    "ingest": "hisguard.scanners.ingest.command:ingest",
 }
 SCAN_COMMANDS = {
-    "credentials": "scanners.credentials.command:credentials_command",
-    "config": "scanners.config.cli:config_command",
-    "network": "scanners.network.command:network_command",
-    "all": "scanners.scan_all_command:scan_all_command",
+    "credentials": "hisguard.scanners.credentials.command:credentials_command",
+    "config": "hisguard.scanners.config.cli:config_command",
+    "network": "hisguard.scanners.network.command:network_command",
+    "all": "hisguard.scanners.scan_all_command:scan_all_command",
 }
 
 

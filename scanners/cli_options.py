@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 import click
 
-from scanners.findings import Run, Severity
-from scanners.inventory import Inventory, load_inventory
-from scanners.output import exit_status, render_json, render_table
+from hisguard.scanners.findings import Run, Severity
+from hisguard.scanners.inventory import Inventory, load_inventory
+from hisguard.scanners.output import exit_status, render_json, render_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,13 +90,13 @@ def finish_scan(
 ) -> int:
     """Apply the inventory's waivers, store the runs, print them, and return the exit status."""
     if inventory is not None:
-        from scanners.waivers import apply_waivers, load_waivers, today_in_vietnam
+        from hisguard.scanners.waivers import apply_waivers, load_waivers, today_in_vietnam
 
         waivers = load_waivers(inventory_paths, inventory)
         today = today_in_vietnam()
         runs = [apply_waivers(run, waivers, today) for run in runs]
     if not no_store:
-        from scanners.store import Store
+        from hisguard.scanners.store import Store
 
         store = Store(store_url)
         try:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from scanners.keys import installation_key
+from hisguard.scanners.keys import installation_key
 
 
 class Status(StrEnum):

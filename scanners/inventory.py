@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scanners.errors import InventoryError
+from hisguard.scanners.errors import InventoryError
 
 FACILITY_GROUP_PREFIX = "facility_"
 FUNCTION_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")

@@ -13,7 +13,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from scanners.errors import HisguardError
+from hisguard.scanners.errors import HisguardError
 
 KEY_FILE_NAME = "fingerprint.key"
 

@@ -13,8 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from scanners import __version__
-from scanners.findings import Finding, Run, Severity, Status
+from hisguard.scanners import __version__
+from hisguard.scanners.findings import Finding, Run, Severity, Status
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -10,17 +10,17 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from scanners.config.catalog import catalog
-from scanners.config.scanner import ScanOptions, scan_fleet
-from scanners.credentials.scan import run_facility
-from scanners.errors import HisguardError
-from scanners.findings import Run, ScanError, utcnow
-from scanners.inventory import Facility, HostTarget, Inventory
-from scanners.network.driver import PythonNmapDriver, running_as_root
-from scanners.network.ports import default_ports
-from scanners.network.risks import risk_table
-from scanners.network.runner import plan_facility, scan_all
-from scanners.network.scope import facility_scope, host_scopes
+from hisguard.scanners.config.catalog import catalog
+from hisguard.scanners.config.scanner import ScanOptions, scan_fleet
+from hisguard.scanners.credentials.scan import run_facility
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Run, ScanError, utcnow
+from hisguard.scanners.inventory import Facility, HostTarget, Inventory
+from hisguard.scanners.network.driver import PythonNmapDriver, running_as_root
+from hisguard.scanners.network.ports import default_ports
+from hisguard.scanners.network.risks import risk_table
+from hisguard.scanners.network.runner import plan_facility, scan_all
+from hisguard.scanners.network.scope import facility_scope, host_scopes
 
 SCANNERS = ("credentials", "config", "network")
 

@@ -11,15 +11,15 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from scanners.cli_options import (
+from hisguard.scanners.cli_options import (
     finish_scan,
     inventory_options,
     open_inventory,
     output_options,
     target_options,
 )
-from scanners.findings import Run
-from scanners.scan_all import SCANNERS, ScanAllOptions, scan_facility
+from hisguard.scanners.findings import Run
+from hisguard.scanners.scan_all import SCANNERS, ScanAllOptions, scan_facility
 
 
 class ProgressBoard:

@@ -20,9 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from scanners.errors import HisguardError, StoreError
-from scanners.findings import Finding, Run, ScanError
-from scanners.keys import data_dir, ensure_private_dir
+from hisguard.scanners.errors import HisguardError, StoreError
+from hisguard.scanners.findings import Finding, Run, ScanError
+from hisguard.scanners.keys import data_dir, ensure_private_dir
 
 SCHEMA_VERSION = 1
 

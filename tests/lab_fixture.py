@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from lab import runner
-from lab.profile import Fleet, Host, load_fleet
-from lab.ssh import Session
+from hisguard.lab import runner
+from hisguard.lab.profile import Fleet, Host, load_fleet
+from hisguard.lab.ssh import Session
 
 
 @dataclass

@@ -23,13 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from scanners.config.catalog import catalog  # noqa: E402
-from scanners.config.engine import applicable, evaluate, needed_sections  # noqa: E402
-from scanners.config.facts import Facts, collect  # noqa: E402
-from scanners.config.scanner import ScanOptions, scan_fleet  # noqa: E402
-from scanners.errors import HisguardError  # noqa: E402
-from scanners.inventory import HostTarget, load_inventory  # noqa: E402
-from scanners.transport import open_transport, testinfra_host  # noqa: E402
+from hisguard.scanners.config.catalog import catalog  # noqa: E402
+from hisguard.scanners.config.engine import applicable, evaluate, needed_sections  # noqa: E402
+from hisguard.scanners.config.facts import Facts, collect  # noqa: E402
+from hisguard.scanners.config.scanner import ScanOptions, scan_fleet  # noqa: E402
+from hisguard.scanners.errors import HisguardError  # noqa: E402
+from hisguard.scanners.inventory import HostTarget, load_inventory  # noqa: E402
+from hisguard.scanners.transport import open_transport, testinfra_host  # noqa: E402
 
 INVENTORY = REPO / "inventories" / "lab"
 GOAL_PER_HOST = 1.5  # seconds
@@ -46,7 +46,7 @@ class HostTiming:
 
 
 def lab_targets(names: list[str] | None) -> list[HostTarget]:
-    from lab import runner
+    from hisguard.lab import runner
 
     status = runner.status()
     up = {h["name"] for h in status["hosts"] if h["booted"] and h["running"] and h["ssh"]}

@@ -141,11 +141,11 @@ def run_local_bench(root: Path, truth_file: Path, jobs: int | None, workdir: Pat
 def run_remote_bench(host_name: str, inventory: str, vault_password_file: str | None) -> None:
     """hisguard's remote collection of one lab host vs a bare remote grep -r over the same roots."""
     sys.path.insert(0, str(HERE.parents[1]))
-    from scanners.credentials.local import DEFAULT_ROOTS
-    from scanners.credentials.remote import collect_remote
-    from scanners.credentials.rules import default_rules
-    from scanners.inventory import load_inventory
-    from scanners.transport import open_transport
+    from hisguard.scanners.credentials.local import DEFAULT_ROOTS
+    from hisguard.scanners.credentials.remote import collect_remote
+    from hisguard.scanners.credentials.rules import default_rules
+    from hisguard.scanners.inventory import load_inventory
+    from hisguard.scanners.transport import open_transport
 
     inv = load_inventory([inventory], vault_password_file)
     host = next(h for h in inv.hosts() if h.name == host_name)

@@ -10,8 +10,8 @@ import json
 import os
 import sys
 
-from scanners.credentials.local import scan_local
-from scanners.credentials.rules import default_rules
+from hisguard.scanners.credentials.local import scan_local
+from hisguard.scanners.credentials.rules import default_rules
 
 
 def main() -> None:

@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from lab import runner  # noqa: E402
-from lab.profile import load_fleet  # noqa: E402
-from lab.ssh import Session  # noqa: E402
+from hisguard.lab import runner  # noqa: E402
+from hisguard.lab.profile import load_fleet  # noqa: E402
+from hisguard.lab.ssh import Session  # noqa: E402
 from tests.roles.ansible_run import HARDEN, run_playbook  # noqa: E402
 
 ANCHOR = {"lynis_before": 60, "lynis_after": 72, "first_run_s": 60.0, "rerun_s": 57.0}

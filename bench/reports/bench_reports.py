@@ -18,15 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from reports import sample
-from reports.build import build_facility_report
-from reports.cli import write_report
-from reports.formats import FORMATS
-from reports.naming import ROLLUP_STEM, facility_stem
-from reports.rollup import build_rollup, rollup_row
-from reports.scans import FacilityHistory
-from reports.sources import DocumentSource, Source, StoreSource
-from reports.templating import html_environment
+from hisguard.reports import sample
+from hisguard.reports.build import build_facility_report
+from hisguard.reports.cli import write_report
+from hisguard.reports.formats import FORMATS
+from hisguard.reports.naming import ROLLUP_STEM, facility_stem
+from hisguard.reports.rollup import build_rollup, rollup_row
+from hisguard.reports.scans import FacilityHistory
+from hisguard.reports.sources import DocumentSource, Source, StoreSource
+from hisguard.reports.templating import html_environment
 
 GOAL_SECONDS = 10.0
 GOAL_BYTES = 1 << 30
@@ -107,7 +107,7 @@ def main() -> int:
         ok = wall < GOAL_SECONDS and peak < GOAL_BYTES
 
         if args.store:
-            from scanners.store import Store
+            from hisguard.scanners.store import Store
 
             store = Store(f"sqlite:///{out / 'bench.db'}")
             started = time.perf_counter()

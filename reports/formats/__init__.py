@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
-from reports.model import AccountReport, FacilityReport, RollupReport
+from hisguard.reports.model import AccountReport, FacilityReport, RollupReport
 
 Output = str | bytes
 
@@ -30,7 +30,9 @@ class Format:
     def _render(self, kind: str) -> Callable[..., Output]:
         if kind not in self.kinds:
             raise ValueError(f"the {self.name} format has no {kind} report")
-        function: Callable[..., Output] = getattr(import_module(f"reports.formats.{self.module}"), kind)
+        function: Callable[..., Output] = getattr(
+            import_module(f"hisguard.reports.formats.{self.module}"), kind
+        )
         return function
 
     def facility(self, report: FacilityReport, lang: str) -> Output:

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from reports.build import INVENTORY_PLACEHOLDER, limit_hosts
-from reports.i18n import N_, Translator
-from reports.model import Action, FacilityReport
-from reports.naming import facility_stem
-from scanners.catalog import roles
+from hisguard.reports.build import INVENTORY_PLACEHOLDER, limit_hosts
+from hisguard.reports.i18n import N_, Translator
+from hisguard.reports.model import Action, FacilityReport
+from hisguard.reports.naming import facility_stem
+from hisguard.scanners.catalog import roles
 
 HEADER = N_("remediation playbook for facility %(facility)s, from the scan of %(when)s (Vietnam time).")
 

@@ -11,9 +11,9 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from reports.build import reference
-from reports.i18n import Translator
-from reports.model import AccountPlace, AccountReport, Action, FacilityReport, RollupReport, Row
+from hisguard.reports.build import reference
+from hisguard.reports.i18n import Translator
+from hisguard.reports.model import AccountPlace, AccountReport, Action, FacilityReport, RollupReport, Row
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

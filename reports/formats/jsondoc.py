@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from reports.model import (
+from hisguard.reports.model import (
     AccountPlace,
     AccountReport,
     Action,
@@ -24,8 +24,8 @@ from reports.model import (
     SeverityCounts,
     Waiver,
 )
-from reports.score import WEIGHTS
-from scanners.findings import Finding, Text
+from hisguard.reports.score import WEIGHTS
+from hisguard.scanners.findings import Finding, Text
 
 SCHEMA = "hisguard-report/1"
 

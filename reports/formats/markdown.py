@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reports.model import AccountReport, FacilityReport, RollupReport
-from reports.templating import markdown_environment
+from hisguard.reports.model import AccountReport, FacilityReport, RollupReport
+from hisguard.reports.templating import markdown_environment
 
 
 def facility(report: FacilityReport, lang: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from reports.formats import html
-from reports.model import AccountReport, FacilityReport, RollupReport
+from hisguard.reports.formats import html
+from hisguard.reports.model import AccountReport, FacilityReport, RollupReport
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:

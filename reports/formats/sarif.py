@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from reports.i18n import Translator
-from reports.model import CheckGroup, FacilityReport, Row
-from scanners.findings import Finding, Severity, Status
+from hisguard.reports.i18n import Translator
+from hisguard.reports.model import CheckGroup, FacilityReport, Row
+from hisguard.scanners.findings import Finding, Severity, Status
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {

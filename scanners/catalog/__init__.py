@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from scanners.errors import CatalogError
-from scanners.findings import Remediation, Severity, Text
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.findings import Remediation, Severity, Text
 
 CONFIDENCES = ("letter", "verified", "secondary")
 
@@ -48,7 +48,7 @@ class CheckMeta:
 
 
 def load_yaml_resource(name: str) -> Any:
-    text = resources.files("scanners.catalog").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("hisguard.scanners.catalog").joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 

@@ -2,7 +2,7 @@
 
 Public API (the role tests call it to verify what a role fixed)::
 
-    from scanners.config import run_checks
+    from hisguard.scanners.config import run_checks
 
     findings = run_checks(host)                                  # every check for the host's groups
     findings = run_checks(host, check_ids=["H02.1", "H10"])      # ids, or family ids
@@ -36,11 +36,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanners.config.catalog import Check, catalog, select
-from scanners.config.engine import applicable, scan_host
-from scanners.findings import Finding
-from scanners.inventory import HostTarget
-from scanners.transport import Transport, open_transport
+from hisguard.scanners.config.catalog import Check, catalog, select
+from hisguard.scanners.config.engine import applicable, scan_host
+from hisguard.scanners.findings import Finding
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.transport import Transport, open_transport
 
 __all__ = ["Check", "catalog", "run_checks"]
 

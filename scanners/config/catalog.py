@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from scanners.catalog import CheckMeta, parse_metadata
-from scanners.config.model import CheckCode, registered
-from scanners.config.sections import SECTIONS
-from scanners.errors import CatalogError
-from scanners.inventory import FUNCTION_GROUPS
+from hisguard.scanners.catalog import CheckMeta, parse_metadata
+from hisguard.scanners.config.model import CheckCode, registered
+from hisguard.scanners.config.sections import SECTIONS
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.inventory import FUNCTION_GROUPS
 
 CHECKS_DIR = Path(__file__).parent / "checks"
 CHECK_ID = re.compile(r"^H\d{2}\.\d+$")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from scanners.cli_options import (
+from hisguard.scanners.cli_options import (
     finish_scan,
     inventory_options,
     open_inventory,
     output_options,
     target_options,
 )
-from scanners.config.catalog import catalog, select
-from scanners.config.scanner import DEFAULT_WORKERS, ScanOptions, scan_fleet
+from hisguard.scanners.config.catalog import catalog, select
+from hisguard.scanners.config.scanner import DEFAULT_WORKERS, ScanOptions, scan_fleet
 
 
 @click.command("config")

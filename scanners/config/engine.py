@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import testinfra.host
 
-from scanners.config.catalog import Check
-from scanners.config.facts import Facts, collect
-from scanners.config.model import FactError, Outcome, errored
-from scanners.findings import Finding, Status, fingerprint
-from scanners.inventory import HostTarget
-from scanners.transport import Transport, testinfra_host
+from hisguard.scanners.config.catalog import Check
+from hisguard.scanners.config.facts import Facts, collect
+from hisguard.scanners.config.model import FactError, Outcome, errored
+from hisguard.scanners.findings import Finding, Status, fingerprint
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.transport import Transport, testinfra_host
 
 log = logging.getLogger("hisguard.config")
 

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scanners.config import parsers
-from scanners.config.model import FactError
-from scanners.config.sections import SECTIONS, build_script
-from scanners.errors import TransportError
-from scanners.inventory import HostTarget
-from scanners.transport import Transport
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.model import FactError
+from hisguard.scanners.config.sections import SECTIONS, build_script
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.transport import Transport
 
 DEFAULT_CREDSTORE = "/etc/hisguard/portal-credentials"
 MISSING = 127

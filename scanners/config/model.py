@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from scanners.errors import CatalogError
-from scanners.findings import Status
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.findings import Status
 
 if TYPE_CHECKING:
     import testinfra.host
 
-    from scanners.config.facts import Facts
+    from hisguard.scanners.config.facts import Facts
 
 
 class FactError(Exception):
@@ -82,6 +82,6 @@ def check(check_id: str, *, needs: Iterable[str], resource: str) -> Callable[[Ch
 
 def registered() -> Mapping[str, CheckCode]:
     """Every registered check code, after importing the check modules."""
-    import scanners.config.checks  # noqa: F401  (importing registers the checks)
+    import hisguard.scanners.config.checks  # noqa: F401  (importing registers the checks)
 
     return dict(_REGISTRY)

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from scanners.config.catalog import Check
-from scanners.config.engine import SCANNER, HostResult, applicable, scan_host
-from scanners.errors import HisguardError
-from scanners.findings import Finding, Run, ScanError, utcnow
-from scanners.inventory import HostTarget
-from scanners.keys import installation_key
-from scanners.transport import Transport, open_transport
+from hisguard.scanners.config.catalog import Check
+from hisguard.scanners.config.engine import SCANNER, HostResult, applicable, scan_host
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.keys import installation_key
+from hisguard.scanners.transport import Transport, open_transport
 
 log = logging.getLogger("hisguard.config")
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
-from scanners.cli_options import (
+from hisguard.scanners.cli_options import (
     finish_scan,
     inventory_options,
     open_inventory,
     output_options,
     target_options,
 )
-from scanners.credentials.rules import load_rules
-from scanners.credentials.scan import run_facility, run_local
-from scanners.findings import Run
+from hisguard.scanners.credentials.rules import load_rules
+from hisguard.scanners.credentials.scan import run_facility, run_local
+from hisguard.scanners.findings import Run
 
 
 @click.command("credentials")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scanners.credentials.values import unquote
+from hisguard.scanners.credentials.values import unquote
 
 QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
 ASSIGN = re.compile(

@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from scanners.credentials import sql
-from scanners.credentials.extract import (
+from hisguard.scanners.credentials import sql
+from hisguard.scanners.credentials.extract import (
     FIELD_SEPARATORS,
     Pair,
     default_setting,
@@ -26,11 +26,11 @@ from scanners.credentials.extract import (
     pairs,
     split_userpass,
 )
-from scanners.credentials.fastre import FastPattern
-from scanners.credentials.keynames import NO_KEY, KeyClass, KeyClassifier
-from scanners.credentials.rules import RuleSet
-from scanners.credentials.values import ValueJudge
-from scanners.inventory import Secret
+from hisguard.scanners.credentials.fastre import FastPattern
+from hisguard.scanners.credentials.keynames import NO_KEY, KeyClass, KeyClassifier
+from hisguard.scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.values import ValueJudge
+from hisguard.scanners.inventory import Secret
 
 CODE_SUFFIXES = frozenset(
     [

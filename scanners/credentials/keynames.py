@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from scanners.credentials.rules import RuleSet, normalize_key
+from hisguard.scanners.credentials.rules import RuleSet, normalize_key
 
 KIND_ORDER = ("userpass", "password_hash", "password", "token", "session", "staff", "username")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|[^A-Za-z0-9]+")

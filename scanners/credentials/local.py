@@ -12,10 +12,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from scanners.credentials import collect
-from scanners.credentials.judge import Judge, Observation
-from scanners.credentials.report import HostResult
-from scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials import collect
+from hisguard.scanners.credentials.judge import Judge, Observation
+from hisguard.scanners.credentials.report import HostResult
+from hisguard.scanners.credentials.rules import RuleSet
 
 # A worker's share of work: files until this many bytes or files, whichever comes first. Small
 # enough that the workers finish together, big enough that handing work out costs nothing.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.rules import RuleSet
 
 SMB_SECTION = re.compile(r"^\s*\[([^\]]+)\]")
 SMB_OPTION = re.compile(r"^\s*([\w ]+?)\s*=\s*(.*?)\s*$")

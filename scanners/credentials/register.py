@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from scanners.credentials.judge import Observation
-from scanners.credentials.redact import username_label
-from scanners.credentials.report import HostResult, Reporter
-from scanners.findings import Finding, Text, keyed_digest
-from scanners.inventory import Facility, PortalAccount
+from hisguard.scanners.credentials.judge import Observation
+from hisguard.scanners.credentials.redact import username_label
+from hisguard.scanners.credentials.report import HostResult, Reporter
+from hisguard.scanners.findings import Finding, Text, keyed_digest
+from hisguard.scanners.inventory import Facility, PortalAccount
 
 PURPOSE = "portal-password"
 HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")

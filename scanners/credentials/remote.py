@@ -17,20 +17,20 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from scanners.credentials import collect
-from scanners.credentials.judge import Judge
-from scanners.credentials.local import absorb, collector_settings
-from scanners.credentials.report import HostResult
-from scanners.credentials.rules import RuleSet
-from scanners.errors import TransportError
-from scanners.inventory import HostTarget
-from scanners.transport import Transport, open_transport
+from hisguard.scanners.credentials import collect
+from hisguard.scanners.credentials.judge import Judge
+from hisguard.scanners.credentials.local import absorb, collector_settings
+from hisguard.scanners.credentials.report import HostResult
+from hisguard.scanners.credentials.rules import RuleSet
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.transport import Transport, open_transport
 
 MARGIN = 60.0
 
 
 def helper_source() -> bytes:
-    return resources.files("scanners.credentials").joinpath("collect.py").read_bytes()
+    return resources.files("hisguard.scanners.credentials").joinpath("collect.py").read_bytes()
 
 
 def helper_command(settings: dict[str, Any]) -> str:

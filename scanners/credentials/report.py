@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from scanners.credentials.judge import Observation
-from scanners.credentials.places import Places
-from scanners.credentials.redact import evidence, username_label
-from scanners.credentials.rules import RuleSet
-from scanners.credentials.weak import WeakPasswords
-from scanners.findings import Finding, Severity, Status, Text, fingerprint
+from hisguard.scanners.credentials.judge import Observation
+from hisguard.scanners.credentials.places import Places
+from hisguard.scanners.credentials.redact import evidence, username_label
+from hisguard.scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.weak import WeakPasswords
+from hisguard.scanners.findings import Finding, Severity, Status, Text, fingerprint
 
 SCANNER = "credentials"
 MAX_LINES = 200

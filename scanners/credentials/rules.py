@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from scanners.catalog import CheckMeta, parse_metadata
-from scanners.credentials.fastre import FastPattern
-from scanners.errors import CatalogError
+from hisguard.scanners.catalog import CheckMeta, parse_metadata
+from hisguard.scanners.credentials.fastre import FastPattern
+from hisguard.scanners.errors import CatalogError
 
 KINDS = ("password", "password_hash", "token", "session", "username", "userpass", "staff")
 LIST_KEYS = (
@@ -133,7 +133,11 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _builtin() -> Any:
-    text = resources.files("scanners.credentials").joinpath("rules/catalog.yml").read_text(encoding="utf-8")
+    text = (
+        resources.files("hisguard.scanners.credentials")
+        .joinpath("rules/catalog.yml")
+        .read_text(encoding="utf-8")
+    )
     # libyaml's loader when PyYAML has it: the catalog loads in a few ms instead of a tenth of a second.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
@@ -141,7 +145,7 @@ def _builtin() -> Any:
 
 def _common_passwords() -> tuple[str, ...]:
     text = (
-        resources.files("scanners.credentials")
+        resources.files("hisguard.scanners.credentials")
         .joinpath("rules/common-passwords.txt")
         .read_text(encoding="utf-8")
     )

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from scanners.credentials.judge import Observation
-from scanners.credentials.local import DEFAULT_ROOTS, scan_local
-from scanners.credentials.places import Places
-from scanners.credentials.register import Register, no_register_findings
-from scanners.credentials.report import SCANNER, HostResult, Reporter, all_findings, facility_codes
-from scanners.credentials.rules import RuleSet, load_rules, rules_from_variable
-from scanners.credentials.weak import WeakPasswords
-from scanners.errors import HisguardError
-from scanners.findings import Finding, Run, ScanError, utcnow
-from scanners.inventory import Facility, HostTarget
+from hisguard.scanners.credentials.judge import Observation
+from hisguard.scanners.credentials.local import DEFAULT_ROOTS, scan_local
+from hisguard.scanners.credentials.places import Places
+from hisguard.scanners.credentials.register import Register, no_register_findings
+from hisguard.scanners.credentials.report import SCANNER, HostResult, Reporter, all_findings, facility_codes
+from hisguard.scanners.credentials.rules import RuleSet, load_rules, rules_from_variable
+from hisguard.scanners.credentials.weak import WeakPasswords
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
+from hisguard.scanners.inventory import Facility, HostTarget
 
 MAX_ERRORS_PER_HOST = 20
 DEFAULT_MAX_MB = 64
@@ -129,7 +129,7 @@ def run_facility(
 ) -> Run:
     """Scan each host of one facility over SSH; a host that fails is a ScanError, never a crash."""
     if scan_host is None:
-        from scanners.credentials.remote import scan_host as remote_scan
+        from hisguard.scanners.credentials.remote import scan_host as remote_scan
 
         scan_host = remote_scan
     started = utcnow()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.rules import RuleSet
 
 HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
 HEX_LONG = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from scanners.cli_options import inventory_options, open_inventory
-from scanners.history.render import render_json, render_table
-from scanners.history.timeline import timeline
-from scanners.output import EXIT_OK
-from scanners.store import Store
+from hisguard.scanners.cli_options import inventory_options, open_inventory
+from hisguard.scanners.history.render import render_json, render_table
+from hisguard.scanners.history.timeline import timeline
+from hisguard.scanners.output import EXIT_OK
+from hisguard.scanners.store import Store
 
 
 @click.command("history")

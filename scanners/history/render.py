@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from scanners import __version__
-from scanners.history.timeline import Item, ScanChanges
-from scanners.inventory import Facility
+from hisguard.scanners import __version__
+from hisguard.scanners.history.timeline import Item, ScanChanges
+from hisguard.scanners.inventory import Facility
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LISTED = 15  # per change list in the table; the JSON has them all

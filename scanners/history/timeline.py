@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.diff import compare
-from reports.model import Change, Changes
-from reports.scans import FacilityHistory, Scan, Snapshot, group_runs
-from scanners.findings import Finding, Run, Severity, Status, Text
-from scanners.store import TrackedProblem
+from hisguard.reports.diff import compare
+from hisguard.reports.model import Change, Changes
+from hisguard.reports.scans import FacilityHistory, Scan, Snapshot, group_runs
+from hisguard.scanners.findings import Finding, Run, Severity, Status, Text
+from hisguard.scanners.store import TrackedProblem
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ transaction, so a failure never leaves half a run. A run already in the store (i
 or by another ingest at the same moment) is reported and left alone.
 """
 
-from scanners.ingest.documents import DocumentError, LoadedRun, load_document
-from scanners.ingest.writer import Outcome, ingest_runs
+from hisguard.scanners.ingest.documents import DocumentError, LoadedRun, load_document
+from hisguard.scanners.ingest.writer import Outcome, ingest_runs
 
 __all__ = ["DocumentError", "LoadedRun", "Outcome", "ingest_runs", "load_document"]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from scanners.errors import HisguardError
-from scanners.ingest.documents import DocumentError, LoadedRun, load_document
-from scanners.ingest.writer import ingest_runs
-from scanners.output import EXIT_OK
-from scanners.store import Store
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.ingest.documents import DocumentError, LoadedRun, load_document
+from hisguard.scanners.ingest.writer import ingest_runs
+from hisguard.scanners.output import EXIT_OK
+from hisguard.scanners.store import Store
 
 
 @click.command("ingest")

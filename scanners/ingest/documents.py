@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scanners.errors import HisguardError
-from scanners.findings import Finding, Run, ScanError
-from scanners.inventory import FACILITY_CODE
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Finding, Run, ScanError
+from hisguard.scanners.inventory import FACILITY_CODE
 
 RUN_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")

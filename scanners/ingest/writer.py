@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scanners.errors import StoreError
-from scanners.ingest.documents import LoadedRun
-from scanners.store import Store
+from hisguard.scanners.errors import StoreError
+from hisguard.scanners.ingest.documents import LoadedRun
+from hisguard.scanners.store import Store
 
 
 class Outcome(StrEnum):

@@ -10,18 +10,18 @@ import sys
 
 import click
 
-from scanners.cli_options import (
+from hisguard.scanners.cli_options import (
     finish_scan,
     inventory_options,
     open_inventory,
     output_options,
     target_options,
 )
-from scanners.network.driver import PythonNmapDriver, running_as_root
-from scanners.network.ports import default_ports, parse_port_spec
-from scanners.network.risks import risk_table
-from scanners.network.runner import plan_facility, scan_all
-from scanners.network.scope import facility_scope, host_scopes, requested_scopes
+from hisguard.scanners.network.driver import PythonNmapDriver, running_as_root
+from hisguard.scanners.network.ports import default_ports, parse_port_spec
+from hisguard.scanners.network.risks import risk_table
+from hisguard.scanners.network.runner import plan_facility, scan_all
+from hisguard.scanners.network.scope import facility_scope, host_scopes, requested_scopes
 
 
 @click.command("network")

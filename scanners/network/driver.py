@@ -17,11 +17,11 @@ from typing import Protocol
 
 import nmap
 
-from scanners.errors import HisguardError, InventoryError
-from scanners.inventory import Network
-from scanners.network.ports import format_port_spec
-from scanners.network.scope import Scope
-from scanners.network.settings import NmapSettings
+from hisguard.scanners.errors import HisguardError, InventoryError
+from hisguard.scanners.inventory import Network
+from hisguard.scanners.network.ports import format_port_spec
+from hisguard.scanners.network.scope import Scope
+from hisguard.scanners.network.settings import NmapSettings
 
 
 class NmapError(HisguardError):

@@ -12,10 +12,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from scanners.findings import Finding, Status, fingerprint
-from scanners.inventory import Facility, HostTarget
-from scanners.network.risks import Risk, RiskTable
-from scanners.network.xmlreport import Host, Port
+from hisguard.scanners.findings import Finding, Status, fingerprint
+from hisguard.scanners.inventory import Facility, HostTarget
+from hisguard.scanners.network.risks import Risk, RiskTable
+from hisguard.scanners.network.xmlreport import Host, Port
 
 SCANNER = "network"
 

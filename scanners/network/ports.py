@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from scanners.errors import CatalogError, HisguardError
+from hisguard.scanners.errors import CatalogError, HisguardError
 
 # libyaml when present: the pure-Python parser costs a tenth of a second per scan.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -77,5 +77,5 @@ def _load(data: Any) -> tuple[int, ...]:
 
 @cache
 def default_ports() -> tuple[int, ...]:
-    text = resources.files("scanners.network").joinpath("ports.yml").read_text(encoding="utf-8")
+    text = resources.files("hisguard.scanners.network").joinpath("ports.yml").read_text(encoding="utf-8")
     return _load(yaml.load(text, Loader=SAFE_LOADER))

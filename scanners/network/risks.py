@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from scanners.catalog import CheckMeta, parse_metadata
-from scanners.errors import CatalogError
-from scanners.network.ports import PortSpecError, parse_port_spec
-from scanners.network.xmlreport import Port
+from hisguard.scanners.catalog import CheckMeta, parse_metadata
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.network.ports import PortSpecError, parse_port_spec
+from hisguard.scanners.network.xmlreport import Port
 
 # libyaml when present: the pure-Python parser costs a tenth of a second per scan.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -212,5 +212,5 @@ def load_table(data: Any, source: str = "network/risks.yml") -> RiskTable:
 
 @cache
 def risk_table() -> RiskTable:
-    text = resources.files("scanners.network").joinpath("risks.yml").read_text(encoding="utf-8")
+    text = resources.files("hisguard.scanners.network").joinpath("risks.yml").read_text(encoding="utf-8")
     return load_table(yaml.load(text, Loader=SAFE_LOADER))

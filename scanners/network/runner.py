@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from scanners.errors import ScopeError
-from scanners.findings import Run, ScanError, utcnow
-from scanners.inventory import Facility
-from scanners.network.driver import NmapDriver, NmapError, NmapJob, build_jobs
-from scanners.network.judge import SCANNER, judge, managed_by_address
-from scanners.network.risks import RiskTable
-from scanners.network.scope import Scope, contains
-from scanners.network.settings import settings_for
-from scanners.network.xmlreport import Host, NmapOutputError, parse
+from hisguard.scanners.errors import ScopeError
+from hisguard.scanners.findings import Run, ScanError, utcnow
+from hisguard.scanners.inventory import Facility
+from hisguard.scanners.network.driver import NmapDriver, NmapError, NmapJob, build_jobs
+from hisguard.scanners.network.judge import SCANNER, judge, managed_by_address
+from hisguard.scanners.network.risks import RiskTable
+from hisguard.scanners.network.scope import Scope, contains
+from hisguard.scanners.network.settings import settings_for
+from hisguard.scanners.network.xmlreport import Host, NmapOutputError, parse
 
 MAX_THREADS = 64
 

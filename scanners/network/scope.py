@@ -12,8 +12,8 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scanners.errors import ScopeError
-from scanners.inventory import Facility, HostTarget, Network
+from hisguard.scanners.errors import ScopeError
+from hisguard.scanners.inventory import Facility, HostTarget, Network
 
 
 def collapse(networks: Iterable[Network]) -> tuple[Network, ...]:

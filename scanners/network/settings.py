@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scanners.errors import InventoryError
-from scanners.inventory import Facility
+from hisguard.scanners.errors import InventoryError
+from hisguard.scanners.inventory import Facility
 
 _DURATION = re.compile(r"^(\d+)(ms|s|m|h)?$")
 SCAN_TYPES = ("auto", "connect", "syn")

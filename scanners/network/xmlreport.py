@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from scanners.errors import HisguardError
+from hisguard.scanners.errors import HisguardError
 
 MAX_TEXT = 120
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")

@@ -1,6 +1,6 @@
 """Running commands on fleet hosts: SSH (paramiko) or this machine, behind one small interface.
 
-    from scanners.transport import open_transport, testinfra_host
+    from hisguard.scanners.transport import open_transport, testinfra_host
 
     with closing(open_transport(host)) as transport:           # one connection per host
         result = transport.run("sshd -T", sudo=True)            # CommandResult(exit_status, stdout, stderr)
@@ -15,10 +15,10 @@
   ``CommandResult`` with its exit status (127 when the command is missing).
 """
 
-from scanners.transport.base import CommandResult, Transport
-from scanners.transport.local import LocalTransport
-from scanners.transport.ssh import SshTransport, open_transport
-from scanners.transport.testinfra_backend import TransportBackend, testinfra_host
+from hisguard.scanners.transport.base import CommandResult, Transport
+from hisguard.scanners.transport.local import LocalTransport
+from hisguard.scanners.transport.ssh import SshTransport, open_transport
+from hisguard.scanners.transport.testinfra_backend import TransportBackend, testinfra_host
 
 __all__ = [
     "CommandResult",

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from scanners.errors import TransportError
-from scanners.inventory import Secret
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import Secret
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 
-from scanners.errors import TransportError
-from scanners.inventory import Secret
-from scanners.transport.base import CommandResult, SudoRunner
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import Secret
+from hisguard.scanners.transport.base import CommandResult, SudoRunner
 
 
 class LocalTransport:

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import paramiko
 
-from scanners.errors import TransportError
-from scanners.inventory import HostTarget
-from scanners.transport.base import CommandResult, SudoRunner, Transport
-from scanners.transport.known_hosts import (
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.transport.base import CommandResult, SudoRunner, Transport
+from hisguard.scanners.transport.known_hosts import (
     RecordOnFirstUse,
     RejectUnknown,
     UnknownHostKey,
     default_known_hosts,
 )
-from scanners.transport.local import LocalTransport
+from hisguard.scanners.transport.local import LocalTransport
 
 log = logging.getLogger("hisguard.transport")
 

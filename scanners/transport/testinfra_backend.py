@@ -13,7 +13,7 @@ from typing import Any
 import testinfra.host
 from testinfra.backend import base
 
-from scanners.transport.base import Transport
+from hisguard.scanners.transport.base import Transport
 
 # testinfra builds sudo commands as strings; this marker (a NUL can never be part of a shell
 # command) tells run() to hand the command to the transport's sudo instead of a bare "sudo".

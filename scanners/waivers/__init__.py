@@ -11,9 +11,9 @@ and ``details["waiver"]``; after expiry the finding stays failing and carries
 ``details["waiver_expired"]`` so the report can say that an acceptance lapsed.
 """
 
-from scanners.waivers.apply import apply_waivers, today_in_vietnam
-from scanners.waivers.model import Waiver, WaiverError
-from scanners.waivers.source import load_waivers, read_waivers
+from hisguard.scanners.waivers.apply import apply_waivers, today_in_vietnam
+from hisguard.scanners.waivers.model import Waiver, WaiverError
+from hisguard.scanners.waivers.source import load_waivers, read_waivers
 
 __all__ = [
     "Waiver",

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from scanners.findings import Finding, Run, Status
-from scanners.waivers.model import Waiver
+from hisguard.scanners.findings import Finding, Run, Status
+from hisguard.scanners.waivers.model import Waiver
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from scanners.errors import CatalogError
+from hisguard.scanners.errors import CatalogError
 
-CATALOG_PACKAGES = ("scanners.config", "scanners.credentials", "scanners.network")
+CATALOG_PACKAGES = ("hisguard.scanners.config", "hisguard.scanners.credentials", "hisguard.scanners.network")
 
 # The families of /work/shared/domain/checks.md (H04 and H11 are not defined there).
 FAMILY_IDS = frozenset(

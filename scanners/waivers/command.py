@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from scanners.cli_options import inventory_options, open_inventory
-from scanners.output import EXIT_FINDINGS, EXIT_OK
-from scanners.waivers.apply import today_in_vietnam
-from scanners.waivers.check_ids import is_known, known_check_ids
-from scanners.waivers.model import Waiver
-from scanners.waivers.source import read_waivers, waiver_files
+from hisguard.scanners.cli_options import inventory_options, open_inventory
+from hisguard.scanners.output import EXIT_FINDINGS, EXIT_OK
+from hisguard.scanners.waivers.apply import today_in_vietnam
+from hisguard.scanners.waivers.check_ids import is_known, known_check_ids
+from hisguard.scanners.waivers.model import Waiver
+from hisguard.scanners.waivers.source import read_waivers, waiver_files
 
 
 @click.group()

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from scanners.errors import HisguardError
-from scanners.findings import Finding
-from scanners.inventory import FACILITY_CODE, Secret
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Finding
+from hisguard.scanners.inventory import FACILITY_CODE, Secret
 
 KEYS = ("check", "facility", "hosts", "resources", "reason", "approver", "ticket", "expires")
 REQUIRED = ("check", "reason", "approver", "expires")

@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from scanners.inventory import Inventory
-from scanners.waivers.model import Waiver, WaiverError, parse_entry
+from hisguard.scanners.inventory import Inventory
+from hisguard.scanners.waivers.model import Waiver, WaiverError, parse_entry
 
 WAIVERS_FILE = "hisguard_waivers.yml"
 VARIABLE = "hisguard_waivers"

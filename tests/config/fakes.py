@@ -8,10 +8,10 @@ from typing import Any
 
 import testinfra.host
 
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, registered
-from scanners.inventory import HostTarget
-from scanners.transport import CommandResult, testinfra_host
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, registered
+from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.transport import CommandResult, testinfra_host
 
 ALL_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
 

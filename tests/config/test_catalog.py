@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from scanners.catalog import roles
-from scanners.config.catalog import CHECKS_DIR, catalog, load_checks, select
-from scanners.config.model import CheckCode, passed
-from scanners.errors import CatalogError
-from scanners.inventory import FUNCTION_GROUPS
+from hisguard.scanners.catalog import roles
+from hisguard.scanners.config.catalog import CHECKS_DIR, catalog, load_checks, select
+from hisguard.scanners.config.model import CheckCode, passed
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.inventory import FUNCTION_GROUPS
 
 GOOD: dict[str, Any] = {
     "id": "H02.9",

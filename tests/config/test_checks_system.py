@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scanners.config.model import FactError
+from hisguard.scanners.config.model import FactError
 from tests.config.fakes import run_check, statuses, target
 
 ACTIVE = "Id={}\nLoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\n\n"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from scanners.cli import cli
-from scanners.errors import TransportError
-from scanners.inventory import HostTarget
+from hisguard.scanners.cli import cli
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget
 from tests.config.fakes import CLEAN, ScriptedHost
 
 INVENTORY = """\
@@ -49,7 +49,7 @@ def use_hosts(monkeypatch: pytest.MonkeyPatch, answer: Callable[[HostTarget], Sc
     def fake_open(host: HostTarget, **kwargs: Any) -> ScriptedHost:
         return answer(host)
 
-    monkeypatch.setattr("scanners.config.scanner.open_transport", fake_open)
+    monkeypatch.setattr("hisguard.scanners.config.scanner.open_transport", fake_open)
 
 
 def scan(inventory: str, *args: str) -> tuple[int, str]:
@@ -142,7 +142,7 @@ def test_the_run_is_stored_unless_no_store(
         cli, ["scan", "config", "-i", inventory, "--store", url, "--format", "json"], standalone_mode=False
     )
     assert result.exception is None
-    from scanners.store import Store
+    from hisguard.scanners.store import Store
 
     store = Store(url)
     try:

@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 import testinfra.host
 
-from scanners.config import run_checks
-from scanners.config.catalog import Check, catalog, select
-from scanners.config.engine import evaluate, scan_host
-from scanners.config.facts import Facts
-from scanners.config.model import CheckCode, FactError, failed
-from scanners.config.scanner import ScanOptions, scan_fleet
-from scanners.errors import TransportError
-from scanners.findings import Severity, Status, fingerprint
-from scanners.inventory import HostTarget
+from hisguard.scanners.config import run_checks
+from hisguard.scanners.config.catalog import Check, catalog, select
+from hisguard.scanners.config.engine import evaluate, scan_host
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import CheckCode, FactError, failed
+from hisguard.scanners.config.scanner import ScanOptions, scan_fleet
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.findings import Severity, Status, fingerprint
+from hisguard.scanners.inventory import HostTarget
 from tests.config.fakes import ALL_GROUPS, CLEAN, ScriptedHost, no_commands_host, target
 
 

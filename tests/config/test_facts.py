@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from scanners.config import sections as sections_module
-from scanners.config.facts import Facts, Section, collect, parse_output
-from scanners.config.model import FactError
-from scanners.config.sections import SECTIONS, build_script
-from scanners.errors import TransportError
-from scanners.transport import CommandResult, LocalTransport
+from hisguard.scanners.config import sections as sections_module
+from hisguard.scanners.config.facts import Facts, Section, collect, parse_output
+from hisguard.scanners.config.model import FactError
+from hisguard.scanners.config.sections import SECTIONS, build_script
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.transport import CommandResult, LocalTransport
 from tests.config.fakes import ScriptedHost, target
 
 M = "@@hisguard-0123456789abcdef@@"

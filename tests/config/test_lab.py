@@ -16,10 +16,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from scanners.config.catalog import catalog
-from scanners.config.scanner import ScanOptions, scan_fleet
-from scanners.findings import Finding, Run, Severity, Status
-from scanners.inventory import HostTarget, Inventory, load_inventory
+from hisguard.scanners.config.catalog import catalog
+from hisguard.scanners.config.scanner import ScanOptions, scan_fleet
+from hisguard.scanners.findings import Finding, Run, Severity, Status
+from hisguard.scanners.inventory import HostTarget, Inventory, load_inventory
 from tests.conftest import REPO
 from tests.lab_fixture import LabInfo
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanners.credentials.judge import Observation
-from scanners.credentials.local import scan_local
-from scanners.credentials.report import HostResult
-from scanners.credentials.rules import RuleSet, default_rules
+from hisguard.scanners.credentials.judge import Observation
+from hisguard.scanners.credentials.local import scan_local
+from hisguard.scanners.credentials.report import HostResult
+from hisguard.scanners.credentials.rules import RuleSet, default_rules
 
 
 def write(root: Path, rel: str, text: str | bytes, encoding: str = "utf-8") -> Path:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from scanners.cli import cli
+from hisguard.scanners.cli import cli
 from tests.credentials.helpers import write
 
 CANARIES = [

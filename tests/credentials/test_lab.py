@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from scanners.credentials.rules import default_rules
-from scanners.credentials.scan import run_facility
-from scanners.inventory import load_inventory
+from hisguard.scanners.credentials.rules import default_rules
+from hisguard.scanners.credentials.scan import run_facility
+from hisguard.scanners.inventory import load_inventory
 from tests.conftest import REPO
 
 OURS = ("C", "D")

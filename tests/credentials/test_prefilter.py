@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from scanners.credentials import collect
-from scanners.credentials.fastre import FastPattern, required_literal
-from scanners.credentials.local import collector_settings
-from scanners.credentials.rules import default_rules
+from hisguard.scanners.credentials import collect
+from hisguard.scanners.credentials.fastre import FastPattern, required_literal
+from hisguard.scanners.credentials.local import collector_settings
+from hisguard.scanners.credentials.rules import default_rules
 from tests.credentials.helpers import spots, write
 
 MD5 = "e10adc3949ba59abbe56e057f20f883e"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from scanners.credentials.rules import default_rules
-from scanners.credentials.scan import run_local
-from scanners.inventory import load_inventory
+from hisguard.scanners.credentials.rules import default_rules
+from hisguard.scanners.credentials.scan import run_local
+from hisguard.scanners.inventory import load_inventory
 from tests.credentials.helpers import write
 
 VAULT_PASSWORD = "test-vault-password"

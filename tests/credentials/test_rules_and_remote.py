@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from scanners.credentials.remote import collect_remote
-from scanners.credentials.rules import default_rules, load_rules
-from scanners.errors import CatalogError
-from scanners.transport import LocalTransport
+from hisguard.scanners.credentials.remote import collect_remote
+from hisguard.scanners.credentials.rules import default_rules, load_rules
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.transport import LocalTransport
 from tests.credentials.helpers import spots, write
 
 
@@ -47,9 +47,9 @@ def test_remote_collection_brings_back_candidates_only(tmp_path: Path) -> None:
 
 
 def test_unreachable_host_is_a_scan_error(tmp_path: Path) -> None:
-    from scanners.credentials.scan import run_facility
-    from scanners.errors import TransportError
-    from scanners.inventory import load_inventory
+    from hisguard.scanners.credentials.scan import run_facility
+    from hisguard.scanners.errors import TransportError
+    from hisguard.scanners.inventory import load_inventory
 
     inv = tmp_path / "inv"
     write(inv, "hosts.yml", "all:\n  children:\n    facility_75901:\n      hosts:\n        down-01:\n")

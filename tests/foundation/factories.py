@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from scanners.findings import (
+from hisguard.scanners.findings import (
     Finding,
     Remediation,
     Run,

@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path
 
-from scanners.findings import Finding, fingerprint, keyed_digest
-from scanners.keys import installation_key
+from hisguard.scanners.findings import Finding, fingerprint, keyed_digest
+from hisguard.scanners.keys import installation_key
 
 from .factories import make_finding
 

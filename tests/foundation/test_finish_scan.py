@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scanners.cli_options import finish_scan
-from scanners.findings import Severity
-from scanners.inventory import load_inventory
-from scanners.store import Store
+from hisguard.scanners.cli_options import finish_scan
+from hisguard.scanners.findings import Severity
+from hisguard.scanners.inventory import load_inventory
+from hisguard.scanners.store import Store
 
 from .factories import make_finding, make_run
 

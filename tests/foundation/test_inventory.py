@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scanners.errors import InventoryError
-from scanners.inventory import Secret, load_inventory
+from hisguard.scanners.errors import InventoryError
+from hisguard.scanners.inventory import Secret, load_inventory
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "inventories" / "example"
@@ -170,7 +170,7 @@ def test_cli_bad_inventory_exits_2_with_one_line(tmp_path: Path) -> None:
     path = tmp_path / "hosts.yml"
     path.write_text(textwrap.dedent(MALFORMED["bad cidr"][0]), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "scanners", "inventory", "show", "-i", str(path)],
+        [sys.executable, "-m", "hisguard", "inventory", "show", "-i", str(path)],
         capture_output=True,
         text=True,
         check=False,

@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from scanners import __version__
-from scanners.findings import ScanError, Severity, Status
-from scanners.output import exit_status, render_json, render_table
+from hisguard.scanners import __version__
+from hisguard.scanners.findings import ScanError, Severity, Status
+from hisguard.scanners.output import exit_status, render_json, render_table
 
 from .factories import make_finding, make_run
 
@@ -62,13 +62,13 @@ def test_table_shows_findings_in_the_chosen_language() -> None:
 
 
 def test_version_and_usage_errors() -> None:
-    version = subprocess.run([sys.executable, "-m", "scanners", "--version"], capture_output=True, text=True)
+    version = subprocess.run([sys.executable, "-m", "hisguard", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and __version__ in version.stdout
     unknown = subprocess.run(
-        [sys.executable, "-m", "scanners", "no-such-command"], capture_output=True, text=True
+        [sys.executable, "-m", "hisguard", "no-such-command"], capture_output=True, text=True
     )
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     missing = subprocess.run(
-        [sys.executable, "-m", "scanners", "inventory", "show"], capture_output=True, text=True
+        [sys.executable, "-m", "hisguard", "inventory", "show"], capture_output=True, text=True
     )
     assert missing.returncode == 2 and "inventory is required" in missing.stderr

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from scanners.errors import StoreError
-from scanners.findings import ScanError, utcnow
-from scanners.store import SCHEMA_VERSION, Store
+from hisguard.scanners.errors import StoreError
+from hisguard.scanners.findings import ScanError, utcnow
+from hisguard.scanners.store import SCHEMA_VERSION, Store
 
 from .factories import make_finding, make_run
 

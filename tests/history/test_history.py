@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scanners.findings import Run
-from scanners.history import timeline
-from scanners.store import Store
-from scanners.waivers import Waiver, apply_waivers
+from hisguard.scanners.findings import Run
+from hisguard.scanners.history import timeline
+from hisguard.scanners.store import Store
+from hisguard.scanners.waivers import Waiver, apply_waivers
 from tests.ingest.cli import run_cli
 from tests.ingest.lab_runs import PROBLEMS, day, facility_run
 from tests.waivers.inventory import write_inventory

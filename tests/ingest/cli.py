@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from scanners.cli import main
+from hisguard.scanners.cli import main
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,16 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from scanners.findings import Finding, Remediation, Run, ScanError, Severity, Status, Text, fingerprint
+from hisguard.scanners.findings import (
+    Finding,
+    Remediation,
+    Run,
+    ScanError,
+    Severity,
+    Status,
+    Text,
+    fingerprint,
+)
 
 HOSTS = {
     "75901": ("his-app-01", "his-db-01", "ws-01", "ws-02"),

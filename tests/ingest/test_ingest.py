@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scanners.findings import Finding, Run
-from scanners.ingest import DocumentError, load_document
-from scanners.output import render_json
-from scanners.store import Store
+from hisguard.scanners.findings import Finding, Run
+from hisguard.scanners.ingest import DocumentError, load_document
+from hisguard.scanners.output import render_json
+from hisguard.scanners.store import Store
 from tests.ingest.cli import run_cli
 from tests.ingest.lab_runs import day, facility_run
 

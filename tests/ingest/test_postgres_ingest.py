@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from scanners.errors import StoreError
-from scanners.findings import Run
-from scanners.output import render_json
-from scanners.store import Store
+from hisguard.scanners.errors import StoreError
+from hisguard.scanners.findings import Run
+from hisguard.scanners.output import render_json
+from hisguard.scanners.store import Store
 from tests.conftest import REPO
 from tests.ingest.lab_runs import PROBLEMS, day, facility_run
 from tests.ingest.test_ingest import by_fingerprint

@@ -22,12 +22,12 @@ import paramiko
 import pytest
 from click.testing import CliRunner
 
-from lab import network, runner, state
-from lab.cli import lab as lab_cli
-from lab.paths import KNOWN_HOSTS, STATE_FILE
-from lab.plant import context, render
-from lab.profile import LAB_SPACE, Fleet, Planted, load_fleet
-from lab.ssh import Session
+from hisguard.lab import network, runner, state
+from hisguard.lab.cli import lab as lab_cli
+from hisguard.lab.paths import KNOWN_HOSTS, STATE_FILE
+from hisguard.lab.plant import context, render
+from hisguard.lab.profile import LAB_SPACE, Fleet, Planted, load_fleet
+from hisguard.lab.ssh import Session
 from tests.lab_fixture import LabInfo
 
 pytestmark = pytest.mark.lab

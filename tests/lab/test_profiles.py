@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab import generators, image, vault
-from lab.errors import LabError, ProfileError
-from lab.plant import render
-from lab.profile import load_fleet
+from hisguard.lab import generators, image, vault
+from hisguard.lab.errors import LabError, ProfileError
+from hisguard.lab.plant import render
+from hisguard.lab.profile import load_fleet
 
 REPO = Path(__file__).resolve().parents[2]
 PROFILES = REPO / "lab" / "profiles"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from scanners.inventory import Facility, HostTarget
-from scanners.network.xmlreport import Host, Port, Service
+from hisguard.scanners.inventory import Facility, HostTarget
+from hisguard.scanners.network.xmlreport import Host, Port, Service
 
 DATA = Path(__file__).resolve().parent / "data"
 

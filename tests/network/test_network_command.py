@@ -12,9 +12,9 @@ from typing import ClassVar
 
 import pytest
 
-from scanners import cli
-from scanners.network.driver import NmapJob
-from scanners.store import Store
+from hisguard.scanners import cli
+from hisguard.scanners.network.driver import NmapJob
+from hisguard.scanners.store import Store
 from tests.network.factories import DATA
 
 LAB_INVENTORY = ["-i", "inventories/lab", "--vault-password-file", "inventories/lab/vault-password.txt"]
@@ -42,7 +42,7 @@ class SpyDriver:
 def spy(monkeypatch: pytest.MonkeyPatch) -> type[SpyDriver]:
     SpyDriver.made = []
     SpyDriver.output = (DATA / "loopback-ssh-telnet-http.xml").read_bytes()
-    monkeypatch.setattr("scanners.network.command.PythonNmapDriver", SpyDriver)
+    monkeypatch.setattr("hisguard.scanners.network.command.PythonNmapDriver", SpyDriver)
     monkeypatch.chdir(REPO)
     return SpyDriver
 

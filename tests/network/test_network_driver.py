@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from scanners.network.driver import NmapError, NmapJob, PythonNmapDriver
-from scanners.network.xmlreport import parse
+from hisguard.scanners.network.driver import NmapError, NmapJob, PythonNmapDriver
+from hisguard.scanners.network.xmlreport import parse
 from tests.network.factories import DATA
 
 VERSION = 'if [ "$1" = "-V" ]; then echo "Nmap version 7.93 ( https://nmap.org )"; exit 0; fi\n'

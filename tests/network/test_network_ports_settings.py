@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from scanners.errors import CatalogError, InventoryError
-from scanners.network.driver import build_jobs
-from scanners.network.ports import PortSpecError, _load, default_ports, format_port_spec, parse_port_spec
-from scanners.network.scope import facility_scope
-from scanners.network.settings import NmapSettings, settings_for
+from hisguard.scanners.errors import CatalogError, InventoryError
+from hisguard.scanners.network.driver import build_jobs
+from hisguard.scanners.network.ports import (
+    PortSpecError,
+    _load,
+    default_ports,
+    format_port_spec,
+    parse_port_spec,
+)
+from hisguard.scanners.network.scope import facility_scope
+from hisguard.scanners.network.settings import NmapSettings, settings_for
 from tests.network.factories import make_facility
 
 # The services the issue names for a hospital LAN: all must be probed by default.

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from scanners.catalog import regulations, roles
-from scanners.errors import CatalogError
-from scanners.findings import Severity, Status, fingerprint
-from scanners.network.judge import judge, resource_of
-from scanners.network.risks import CHECK_ID, leading_version, load_table, risk_table
-from scanners.network.xmlreport import parse
+from hisguard.scanners.catalog import regulations, roles
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.findings import Severity, Status, fingerprint
+from hisguard.scanners.network.judge import judge, resource_of
+from hisguard.scanners.network.risks import CHECK_ID, leading_version, load_table, risk_table
+from hisguard.scanners.network.xmlreport import parse
 from tests.network.factories import DATA, host, make_facility, port, service
 
 RISKS_FILE = DATA.parent.parent.parent / "scanners" / "network" / "risks.yml"

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from scanners.errors import ScopeError
-from scanners.network.scope import (
+from hisguard.scanners.errors import ScopeError
+from hisguard.scanners.network.scope import (
     Scope,
     address_count,
     facility_scope,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanners.network.xmlreport import NmapOutputError, clean, parse
+from hisguard.scanners.network.xmlreport import NmapOutputError, clean, parse
 from tests.network.factories import DATA
 
 
@@ -108,9 +108,9 @@ def test_clean_bounds_and_flattens_network_text() -> None:
 
 @pytest.mark.parametrize("recorded", ["lab-75901-syn.xml", "lab-75901-connect.xml"])
 def test_recorded_lab_scans_are_read_and_judged_like_the_live_lab(recorded: str) -> None:
-    from scanners.inventory import load_inventory
-    from scanners.network.judge import judge
-    from scanners.network.risks import risk_table
+    from hisguard.scanners.inventory import load_inventory
+    from hisguard.scanners.network.judge import judge
+    from hisguard.scanners.network.risks import risk_table
 
     lab = DATA.parent.parent.parent / "inventories" / "lab"
     facility = load_inventory([lab], str(lab / "vault-password.txt")).facility("75901")
@@ -137,9 +137,9 @@ def test_recorded_lab_scans_are_read_and_judged_like_the_live_lab(recorded: str)
 
 
 def test_recorded_lab_scan_after_the_firewall_role_closes_the_web_findings() -> None:
-    from scanners.inventory import load_inventory
-    from scanners.network.judge import judge
-    from scanners.network.risks import risk_table
+    from hisguard.scanners.inventory import load_inventory
+    from hisguard.scanners.network.judge import judge
+    from hisguard.scanners.network.risks import risk_table
 
     lab = DATA.parent.parent.parent / "inventories" / "lab"
     facility = load_inventory([lab], str(lab / "vault-password.txt")).facility("75901")

@@ -6,11 +6,20 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reports import sample
-from reports.build import build_facility_report
-from reports.model import FacilityInfo, FacilityReport
-from reports.scans import FacilityHistory, Scan, group_runs, history_from_scans
-from scanners.findings import Finding, Remediation, Run, ScanError, Severity, Status, Text, fingerprint
+from hisguard.reports import sample
+from hisguard.reports.build import build_facility_report
+from hisguard.reports.model import FacilityInfo, FacilityReport
+from hisguard.reports.scans import FacilityHistory, Scan, group_runs, history_from_scans
+from hisguard.scanners.findings import (
+    Finding,
+    Remediation,
+    Run,
+    ScanError,
+    Severity,
+    Status,
+    Text,
+    fingerprint,
+)
 
 KEY = b"report-tests-key-0123456789abcdef"
 T0 = datetime(2025, 5, 5, 1, 0, tzinfo=UTC)

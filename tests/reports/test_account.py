@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from reports.account import build_account_report
-from reports.context import account_query
-from reports.model import EventKind, FacilityInfo, RegisterEntry
-from reports.sources import AccountQuery, DocumentSource
-from scanners.findings import Finding, Status
+from hisguard.reports.account import build_account_report
+from hisguard.reports.context import account_query
+from hisguard.reports.model import EventKind, FacilityInfo, RegisterEntry
+from hisguard.reports.sources import AccountQuery, DocumentSource
+from hisguard.scanners.findings import Finding, Status
 
 from .helpers import INFO, T0, finding, run
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reports.build import build_facility_report
-from reports.formats import ansible
-from reports.model import FacilityReport
-from scanners.catalog import roles
+from hisguard.reports.build import build_facility_report
+from hisguard.reports.formats import ansible
+from hisguard.reports.model import FacilityReport
+from hisguard.scanners.catalog import roles
 
 from .helpers import INFO, T0, finding, history, run, sample_report
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reports.build import build_facility_report, playbook_command
-from reports.model import Change
-from scanners.findings import Severity, Status
+from hisguard.reports.build import build_facility_report, playbook_command
+from hisguard.reports.model import Change
+from hisguard.scanners.findings import Severity, Status
 
 from .helpers import INFO, T0, finding, history, run, sample_report
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reports.formats import FORMATS
-from reports.model import FacilityInfo
-from reports.rollup import build_rollup, rollup_row
+from hisguard.reports.formats import FORMATS
+from hisguard.reports.model import FacilityInfo
+from hisguard.reports.rollup import build_rollup, rollup_row
 
 from .cdp import CHROMIUM, Chromium
 from .helpers import sample_report

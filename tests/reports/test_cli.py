@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reports import sample
-from reports.cli import report_command
-from reports.model import FacilityInfo
-from scanners.errors import HisguardError
-from scanners.findings import Run
-from scanners.output import result_document
-from scanners.store import Store
+from hisguard.reports import sample
+from hisguard.reports.cli import report_command
+from hisguard.reports.model import FacilityInfo
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Run
+from hisguard.scanners.output import result_document
+from hisguard.scanners.store import Store
 
 from .helpers import CANARY, canary_runs
 
@@ -154,7 +154,7 @@ def test_inventory_names_the_facility_and_fills_the_commands(documents: list[str
 def test_account_report_checks_the_register_and_never_shows_the_vault(
     documents: list[str], tmp_path: Path
 ) -> None:
-    from scanners.inventory import load_inventory
+    from hisguard.scanners.inventory import load_inventory
 
     inventory = load_inventory([str(LAB_INVENTORY)], str(LAB_VAULT))
     (account,) = inventory.facility("75901").portal_accounts
@@ -248,7 +248,7 @@ def test_input_errors_are_one_line(documents: list[str], tmp_path: Path) -> None
 def test_registered_in_the_hisguard_command(documents: list[str], tmp_path: Path) -> None:
     import click
 
-    from scanners.cli import cli
+    from hisguard.scanners.cli import cli
 
     assert "report" in cli.list_commands(click.Context(cli))
     hisguard = [sys.executable, "-c", "from scanners.cli import main; main()"]

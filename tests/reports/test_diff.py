@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reports.diff import compare, snapshots, trend
-from reports.model import Change
-from reports.scans import SCAN_WINDOW, group_runs
-from scanners.findings import ScanError, Severity, Status
+from hisguard.reports.diff import compare, snapshots, trend
+from hisguard.reports.model import Change
+from hisguard.reports.scans import SCAN_WINDOW, group_runs
+from hisguard.scanners.findings import ScanError, Severity, Status
 
 from .helpers import T0, finding, history, run
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from reports import facts
+from hisguard.reports import facts
 
 
 def test_credential_facts_keep_known_keys_only() -> None:

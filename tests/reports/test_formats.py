@@ -10,14 +10,14 @@ from datetime import timedelta
 
 import pytest
 
-from reports.account import build_account_report
-from reports.build import build_facility_report
-from reports.context import account_query, facility_info
-from reports.formats import FORMATS, parse_formats
-from reports.model import FacilityInfo, FacilityReport, RegisterEntry
-from reports.rollup import build_rollup, rollup_row
-from reports.sources import DocumentSource, FacilityNames
-from scanners.findings import Severity
+from hisguard.reports.account import build_account_report
+from hisguard.reports.build import build_facility_report
+from hisguard.reports.context import account_query, facility_info
+from hisguard.reports.formats import FORMATS, parse_formats
+from hisguard.reports.model import FacilityInfo, FacilityReport, RegisterEntry
+from hisguard.reports.rollup import build_rollup, rollup_row
+from hisguard.reports.sources import DocumentSource, FacilityNames
+from hisguard.scanners.findings import Severity
 
 from .helpers import CANARY, INFO, T0, canary_runs, finding, history, run, sample_report
 
@@ -181,7 +181,7 @@ def test_parse_formats() -> None:
 
 
 def test_severity_labels_are_translated() -> None:
-    from reports.i18n import Translator
+    from hisguard.reports.i18n import Translator
 
     assert Translator("vi").severity(Severity.CRITICAL) == "Nghiêm trọng"
     assert Translator("en").severity(Severity.CRITICAL) == "Critical"

@@ -8,7 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from reports.i18n import LOCALE_DIR, Translator, translations
+from hisguard.reports.i18n import LOCALE_DIR, Translator, translations
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

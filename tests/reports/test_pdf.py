@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reports.formats import FORMATS
-from reports.model import FacilityInfo
-from reports.rollup import build_rollup, rollup_row
+from hisguard.reports.formats import FORMATS
+from hisguard.reports.model import FacilityInfo
+from hisguard.reports.rollup import build_rollup, rollup_row
 
 from .helpers import INFO, sample_report
 

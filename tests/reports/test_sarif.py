@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reports.build import build_facility_report
-from reports.formats import sarif
+from hisguard.reports.build import build_facility_report
+from hisguard.reports.formats import sarif
 
 from .helpers import INFO, T0, canary_runs, finding, history, run, sample_report
 

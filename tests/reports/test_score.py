@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reports.score import WEIGHTS, score, worst_by_check
-from scanners.findings import Severity
+from hisguard.reports.score import WEIGHTS, score, worst_by_check
+from hisguard.scanners.findings import Severity
 
 C, H, M, L, N = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pytest
 
-from lab import runner
-from lab.ssh import Session
-from scanners.findings import Status
-from scanners.inventory import HostTarget, load_inventory
+from hisguard.lab import runner
+from hisguard.lab.ssh import Session
+from hisguard.scanners.findings import Status
+from hisguard.scanners.inventory import HostTarget, load_inventory
 from tests.lab_fixture import LabInfo
 from tests.roles.ansible_run import (
     HARDEN,
@@ -332,7 +332,7 @@ def test_rotation_to_a_new_vault_value_updates_the_store_and_the_service(hardene
 
 @pytest.mark.parametrize("host", HOSTS)
 def test_checks_owned_by_each_role_pass(hardened: Hardened, host: str) -> None:
-    from scanners.config import run_checks
+    from hisguard.scanners.config import run_checks
 
     target = hardened.targets[host]
     roles = list(BASELINE_ROLES) + (["credential_store"] if "his_servers" in target.groups else [])

@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from lab import runner, vault
-from lab.ssh import Session
-from scanners.store import Store
+from hisguard.lab import runner, vault
+from hisguard.lab.ssh import Session
+from hisguard.scanners.store import Store
 from tests.conftest import REPO
 from tests.lab_fixture import LabInfo
 

@@ -13,10 +13,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-import scanners.transport
-from scanners.errors import TransportError
-from scanners.inventory import HostTarget, load_inventory
-from scanners.transport import open_transport
+import hisguard.scanners.transport
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget, load_inventory
+from hisguard.scanners.transport import open_transport
 from tests.conftest import REPO
 from tests.lab_fixture import LabInfo
 
@@ -47,7 +47,7 @@ def test_commands_and_password_sudo_on_one_connection(ws02: HostTarget) -> None:
 
 def test_wrong_become_password_is_refused_without_echoing_it(ws02: HostTarget) -> None:
     wrong = "Khong-Phai-Mat-Khau-9"
-    transport = open_transport(replace(ws02, become_password=scanners.inventory.Secret(wrong)))
+    transport = open_transport(replace(ws02, become_password=hisguard.scanners.inventory.Secret(wrong)))
     try:
         with pytest.raises(TransportError, match=r"^ws-02: sudo refused") as info:
             transport.run("id -u", sudo=True)
@@ -59,7 +59,7 @@ def test_wrong_become_password_is_refused_without_echoing_it(ws02: HostTarget) -
 def test_testinfra_modules_run_over_the_transport(ws02: HostTarget) -> None:
     transport = open_transport(ws02)
     try:
-        host = scanners.transport.testinfra_host(transport)
+        host = hisguard.scanners.transport.testinfra_host(transport)
         assert host.file("/etc/ssh/sshd_config").exists
         assert host.package("openssh-server").is_installed
         with host.sudo():

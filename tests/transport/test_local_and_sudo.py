@@ -8,11 +8,11 @@ from pathlib import Path
 import paramiko
 import pytest
 
-import scanners.transport
-from scanners.errors import TransportError
-from scanners.inventory import HostTarget, Secret
-from scanners.transport import CommandResult, LocalTransport, Transport, open_transport
-from scanners.transport.base import SudoRunner, sudo_refusal
+import hisguard.scanners.transport
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget, Secret
+from hisguard.scanners.transport import CommandResult, LocalTransport, Transport, open_transport
+from hisguard.scanners.transport.base import SudoRunner, sudo_refusal
 
 
 def test_local_transport_runs_shell_commands() -> None:
@@ -96,11 +96,11 @@ def test_testinfra_sudo_user_runs_through_root(monkeypatch: pytest.MonkeyPatch) 
             seen.append((command, sudo))
             return CommandResult(0, b"", b"")
 
-    host = scanners.transport.testinfra_host(Recording("h"))
+    host = hisguard.scanners.transport.testinfra_host(Recording("h"))
     with host.sudo("postgres"):
         host.run("psql -c %s", "select 1")
     assert seen == [("sudo -n -u postgres -- /bin/sh -c 'psql -c '\"'\"'select 1'\"'\"''", True)]
-    assert scanners.transport.testinfra_host(Recording("h"), sudo=True).run("id").rc == 0
+    assert hisguard.scanners.transport.testinfra_host(Recording("h"), sudo=True).run("id").rc == 0
     assert seen[-1] == ("id", True)
 
 

@@ -9,12 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from scanners.findings import Severity, Status
-from scanners.inventory import load_inventory
-from scanners.output import exit_status
-from scanners.waivers import Waiver, WaiverError, apply_waivers, load_waivers, read_waivers, today_in_vietnam
-from scanners.waivers.check_ids import FAMILY_IDS, is_known, known_check_ids
-from scanners.waivers.source import WAIVERS_FILE
+from hisguard.scanners.findings import Severity, Status
+from hisguard.scanners.inventory import load_inventory
+from hisguard.scanners.output import exit_status
+from hisguard.scanners.waivers import (
+    Waiver,
+    WaiverError,
+    apply_waivers,
+    load_waivers,
+    read_waivers,
+    today_in_vietnam,
+)
+from hisguard.scanners.waivers.check_ids import FAMILY_IDS, is_known, known_check_ids
+from hisguard.scanners.waivers.source import WAIVERS_FILE
 from tests.conftest import REPO
 from tests.ingest.cli import run_cli
 from tests.ingest.lab_runs import day, facility_run, finding
@@ -204,7 +211,7 @@ def test_malformed_files_are_named(tmp_path: Path, text: str, expected: str) -> 
 
 
 def test_entry_problems_one_line_each() -> None:
-    from scanners.waivers.model import parse_entry
+    from hisguard.scanners.waivers.model import parse_entry
 
     raw = {"check": "H02", "hosts": 5, "expiry": "2027-01-01", "facility": "7590", "expires": "31/12/2026"}
     parsed, problems = parse_entry(raw, "f.yml: waiver 1", None)
@@ -235,7 +242,7 @@ def test_known_ids_include_families_of_catalog_entries() -> None:
 
 
 def test_the_scanners_catalogs_are_read() -> None:
-    from scanners.waivers.check_ids import catalog_ids
+    from hisguard.scanners.waivers.check_ids import catalog_ids
 
     # One entry of each catalog: a configuration check, a network risk, a credential rule.
     assert {"H02.1", "N01.telnet", "C01"} <= catalog_ids()
@@ -245,7 +252,7 @@ def test_the_scanners_catalogs_are_read() -> None:
 def test_catalog_ids_are_read_from_the_scanner_packages_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scanners.waivers import check_ids
+    from hisguard.scanners.waivers import check_ids
 
     package = tmp_path / "fake_catalog"
     (package / "checks").mkdir(parents=True)

@@ -3,7 +3,7 @@
 Importing this package registers every check's code (see :func:`scanners.config.model.check`).
 """
 
-from scanners.config.checks import (  # noqa: F401  (imported to register their checks)
+from hisguard.scanners.config.checks import (  # noqa: F401  (imported to register their checks)
     accounts,
     audit,
     credstore,

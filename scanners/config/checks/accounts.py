@@ -7,9 +7,9 @@ import os.path
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
 
 @check("H06.1", needs=("shadow",), resource="/etc/shadow")

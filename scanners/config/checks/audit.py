@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.checks.credstore import store_expected
-from scanners.config.facts import Facts, credstore_dir
-from scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.checks.credstore import store_expected
+from hisguard.scanners.config.facts import Facts, credstore_dir
+from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
 IDENTITY_FILES = ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 DEFAULT_RETENTION_DAYS = 180  # QD-326: server logs kept at least 6 months

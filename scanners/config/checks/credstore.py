@@ -13,10 +13,10 @@ from typing import Any
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts, credstore_dir
-from scanners.config.model import Outcome, check, failed, not_applicable, passed
-from scanners.inventory import HostTarget
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts, credstore_dir
+from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.inventory import HostTarget
 
 DIR_FORBIDDEN = 0o7027  # group write, any "other" bit, setuid/setgid/sticky
 FILE_FORBIDDEN = 0o7137  # any execute, group write, any "other" bit, special bits

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
 
 DB_PORTS = {
     5432: "PostgreSQL",

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, errored, failed, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, errored, failed, passed
 
 NOT_SYSTEM = ("/tmp/", "/var/tmp/", "/dev/shm/", "/home/")
 MAX_FINDINGS = 50

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts
-from scanners.config.model import FactError, Outcome, check, failed, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import FactError, Outcome, check, failed, passed
 
 FIREWALL_SERVICES = ("nftables.service", "ufw.service", "firewalld.service")
 

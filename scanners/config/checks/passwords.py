@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, failed, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, failed, passed
 
 # QD-326: 8+ characters, lock after failed logins, change every 6 months; ND-331: 14 without MFA.
 FLOOR_MIN_LENGTH = 8

@@ -8,8 +8,8 @@ from datetime import date
 
 import testinfra.host
 
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
 
 # End of all security support (Debian LTS, Ubuntu standard support), from the projects' pages.
 END_OF_LIFE = {

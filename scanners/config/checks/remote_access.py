@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import testinfra.host
 
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, failed, passed
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, failed, passed
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import re
 
 import testinfra.host
 
-from scanners.config import parsers
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config import parsers
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
 DEFAULT_MAX_IDLE = 900  # seconds; QD-326 asks for idle sessions to end
 TMOUT = re.compile(

@@ -6,8 +6,8 @@ import re
 
 import testinfra.host
 
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
 NEEDS = ("sshd",)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import testinfra.host
 
-from scanners.config.facts import Facts
-from scanners.config.model import Outcome, check, failed, passed
+from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.model import Outcome, check, failed, passed
 
 SERVICES = (
     "systemd-timesyncd.service",

@@ -1,5 +1,0 @@
-"""``python -m scanners`` runs the hisguard command."""
-
-from scanners.cli import main
-
-main()
