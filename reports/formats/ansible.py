@@ -10,6 +10,7 @@ commands; manual actions are listed as comments, since no playbook can do them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,11 @@ def roles_path() -> str:
     return str(candidate) if candidate.is_dir() else "<hisguard>/roles"
 
 
+# Play names are Jinja-templated by Ansible: only catalog roles/tags (checked when the report was
+# built) and check ids of this shape ever go into one.
+_CHECK_ID = re.compile(r"[A-Z][A-Za-z0-9.]{0,15}")
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -53,7 +59,7 @@ def _play(action: Action, tr: Translator) -> dict[str, Any] | None:
         role["vars"] = variables
     if action.tags:
         role["tags"] = list(action.tags)
-    checks = ", ".join(group.check_id for group in action.checks)
+    checks = ", ".join(g.check_id for g in action.checks if _CHECK_ID.fullmatch(g.check_id))
     return {
         "name": _one_line(
             tr.gettext("%(role)s (%(tags)s): closes %(count)d findings (%(checks)s)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hisguard.reports.build import build_facility_report
 from hisguard.reports.formats import ansible
 from hisguard.reports.model import FacilityReport
 from hisguard.scanners.catalog import roles
+from hisguard.scanners.findings import Remediation, Text
 
 from .helpers import INFO, T0, finding, history, run, sample_report
 
@@ -132,3 +134,42 @@ def test_hostile_host_names_never_widen_a_run() -> None:
     comments = [line for line in text.splitlines() if line.startswith("#")]
     assert any("Left out" in line and "ws-*" in line for line in comments)
     assert all(line.startswith(("#", "-", " ")) for line in text.splitlines()[1:])
+
+
+def test_document_text_never_runs_as_a_play(tmp_path: Path) -> None:
+    # A scan document is hostile: its role, tags, playbook and check ids must not become a play
+    # that Ansible templates (play names are Jinja) or a role it loads from an arbitrary path.
+    marks = [tmp_path / f"ran-{n}" for n in range(4)]
+    pipe = [f"{{{{ lookup('pipe', 'touch {m}') }}}}" for m in marks]
+    hostile = [
+        finding("H02", role=pipe[0], tags=("ssh",)),
+        finding("H05", role="ssh_hardening", tags=(pipe[1],)),
+        finding("H06", role=str(tmp_path / "evil-role"), tags=()),
+        finding(pipe[2], role="ssh_hardening", tags=("ssh",), host="his-app-02"),
+    ]
+    evil = tmp_path / "evil-role" / "tasks"
+    evil.mkdir(parents=True)
+    (evil / "main.yml").write_text(
+        f"---\n- name: Evil\n  ansible.builtin.command: touch {marks[3]}\n", encoding="utf-8"
+    )
+    wrong_playbook = replace(
+        finding("H07", role="ssh_hardening", tags=("ssh",)),
+        remediation=Remediation(
+            text=Text("x", "x"), role="ssh_hardening", tags=("ssh",), playbook="/tmp/x.yml"
+        ),
+    )
+    report = build_facility_report(history(run([*hostile, wrong_playbook], T0)), INFO)
+    # Only the finding with a catalog role, tags and playbook stays an automatic fix.
+    assert [(a.role, a.tags) for a in report.actions] == [("ssh_hardening", ("ssh",))]
+    assert report.manual is not None
+    assert {g.check_id for g in report.manual.checks} == {"H02", "H05", "H06", "H07"}
+    text = ansible.facility(report, "en")
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    assert not any("{{" in line or "evil-role" in line for line in body)
+    playbook = tmp_path / "remediate.yml"
+    playbook.write_text(text, encoding="utf-8")
+    stubs = tmp_path / "roles"
+    _stub_roles(stubs, {"ssh_hardening"})
+    done = _syntax_check(playbook, stubs, ["his-app-01", "his-app-02"], tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert [m.name for m in marks if m.exists()] == []
