@@ -10,10 +10,15 @@ hierarchy instead; ``down`` removes them once empty.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import time
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 OURS = "hisguard-lab"
+EMPTY_TIMEOUT = 60.0  # seconds a stopped container's group may take to empty on a busy machine
+POLL = 0.2
 
 
 def _hierarchies() -> list[Path]:
@@ -62,17 +67,52 @@ def wrap(groups: list[Path], cmd: list[str]) -> list[str]:
     ]
 
 
-def remove(host: str | None = None) -> None:
-    """Remove our cgroups (one host's, or all), deepest first; busy ones are left in place."""
-    for hierarchy in _hierarchies():
-        top = hierarchy / OURS if host is None else hierarchy / OURS / host
-        if not top.is_dir():
-            continue
+def remove(host: str | None = None, *, timeout: float = EMPTY_TIMEOUT) -> None:
+    """Remove our cgroups (one host's, or all), deepest first, once they are empty.
+
+    A stopped container's processes leave its cgroup some time after nspawn has exited (the kernel
+    kills the rest of its PID namespace, and on a busy machine they are reaped seconds later), so
+    each group is polled until empty. What is still inside after half of ``timeout`` can only be a
+    lab container's process (nothing else is ever put in our groups): it is sent SIGKILL. A group
+    still busy at the deadline is left in place (``leftovers`` names it).
+    """
+    tops = [h / OURS if host is None else h / OURS / host for h in _hierarchies()]
+    tops = [t for t in tops if t.is_dir()]
+    deadline = time.monotonic() + timeout
+    killed_at = time.monotonic() + timeout / 2
+    killed = False
+    while True:
+        pending = [t for t in tops if not _rmtree(t)]
+        if not pending or time.monotonic() >= deadline:
+            return
+        if not killed and time.monotonic() >= killed_at:
+            for pid in {pid for t in pending for pid in members(t)}:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            killed = True
+        tops = pending
+        time.sleep(POLL)
+
+
+def members(group: Path) -> list[int]:
+    """PIDs in ``group`` and its sub-groups (empty when the group is gone)."""
+    pids: list[int] = []
+    for procs in group.rglob("cgroup.procs"):
+        with contextlib.suppress(OSError, ValueError):
+            pids += [int(line) for line in procs.read_text().split()]
+    return pids
+
+
+def _rmtree(top: Path) -> bool:
+    """rmdir ``top`` and its sub-groups deepest first; True when it is gone."""
+    if not top.is_dir():
+        return True
+    with contextlib.suppress(OSError):
         for directory in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
             with contextlib.suppress(OSError):
                 directory.rmdir()
-        with contextlib.suppress(OSError):
-            top.rmdir()
+        top.rmdir()
+    return not top.is_dir()
 
 
 def leftovers() -> list[str]:
