@@ -244,8 +244,9 @@ def load_inventory(
     from ansible import constants as C
     from ansible.errors import AnsibleError
     from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
     from ansible.vars.manager import VariableManager
+
+    from hisguard.scanners.safeload import ansible_data_loader
 
     paths = [str(Path(source).absolute()) for source in sources]
     if not paths:
@@ -257,17 +258,32 @@ def load_inventory(
     C.INVENTORY_UNPARSED_IS_FAILED = True
     C.INVENTORY_ANY_UNPARSED_IS_FAILED = True
 
-    loader = DataLoader()
+    loader = ansible_data_loader()
     _install_vault_secrets(loader, _vault_secret_files(vault_password_file))
     warnings: list[str] = []
     try:
         with _quiet_ansible_warnings(warnings):
             manager = InventoryManager(loader=loader, sources=paths)
     except AnsibleError as exc:
+        _raise_refusal(loader)
         reason = _parse_reason(warnings) or _first_line(exc)
         raise InventoryError(f"{paths[0]}: not a valid inventory ({reason})") from None
+    _raise_refusal(loader)  # a refused file that ansible only warned about and skipped
     variables = VariableManager(loader=loader, inventory=manager)
-    return _build(manager, variables, loader, paths)
+    try:
+        return _build(manager, variables, loader, paths)
+    except InventoryError:
+        _raise_refusal(loader)
+        raise
+    except AnsibleError as exc:  # group_vars/host_vars read while building
+        _raise_refusal(loader)
+        raise InventoryError(f"{paths[0]}: not a valid inventory ({_first_line(exc)})") from None
+
+
+def _raise_refusal(loader: Any) -> None:
+    """The bounded loader's own one-line reason (alias bomb, too big, FIFO), if it refused a file."""
+    if loader.refusals:
+        raise InventoryError(str(loader.refusals[0])) from None
 
 
 def _parse_reason(warnings: list[str]) -> str:
