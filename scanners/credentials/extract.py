@@ -57,6 +57,22 @@ MD5_CALL = re.compile(
     r"(?P<q>[\"'])(?P<val>[^\"'\\\n]{1,128})(?P=q)",
     re.I,
 )
+# PowerShell: ConvertTo-SecureString "literal" -AsPlainText: the literal is a password.
+SECURE_STRING = re.compile(
+    r"ConvertTo-SecureString\s+(?:-String\s+)?(?P<val>" + QUOTED + r")[^\n]*?-AsPlainText", re.I
+)
+# A getter whose body returns a literal: getInsurancePassword() { return "..."; }, def get_x(): return '...'
+GETTER = re.compile(
+    r"(?:\bdef\s+|\bfunction\s+|\b(?:public|private|protected|internal|static|final|override|virtual|"
+    r"async|String|string|str|var)\s+)(?P<key>[A-Za-z_]\w*)\s*\(\s*(?:self|this)?\s*\)"
+    r"\s*(?:->\s*[\w.\[\]]+\s*)?(?::\s*[\w.<>\[\]]+\s*)?(?:throws\s+[\w., ]+)?\s*(?P<open>[{:]|=>)?"
+)
+RETURN_LITERAL = re.compile(r"^\s*(?:\{\s*)?(?:return\s+|=>\s*)?(?P<val>" + QUOTED + r")\s*;?\s*\}?\s*$")
+RETURN_INLINE = re.compile(r"(?:\breturn\s+|=>\s*)(?P<val>" + QUOTED + r")\s*;?\s*\}?\s*$")
+# {"key": "password", "value": "..."} (Postman, Insomnia, Thunder Client, HAR headers): the name
+# of the value is in a sibling member.
+NAMED_MEMBER = re.compile(r"[\"'](?:key|name)[\"']\s*:\s*[\"'](?P<name>[^\"'\n]{1,100})[\"']")
+NETRC_TOKEN = re.compile(r"\S+")
 QUERY_TAIL = re.compile(r"&[A-Za-z_][\w.\-\[\]]*=")
 NESTED_ASSIGN = re.compile(r"[A-Za-z_][\w.]*=\S")
 FIELD_SEPARATORS = ("\t", ",", ";", "|")
@@ -126,6 +142,12 @@ def _all(line: str) -> Iterator[Pair]:
             yield Pair(
                 "curl -u", match.group("val"), match.start("val"), False, "cli", username=match.group("user")
             )
+    if "SecureString" in line or "securestring" in line.lower():
+        for match in SECURE_STRING.finditer(line):
+            value, quoted = unquote(match.group("val"))
+            yield Pair(
+                "ConvertTo-SecureString", value, _value_offset(match, "val", quoted), quoted, "securestring"
+            )
     if "uthorization" in line or "UTHORIZATION" in line:
         for match in AUTH_HEADER.finditer(line):
             scheme = match.group("scheme").lower()
@@ -157,8 +179,10 @@ def _assignments(line: str) -> Iterator[Pair]:
         if NESTED_ASSIGN.match(value) or (quoted and value[:1] in ("{", "[")):
             # systemd Environment=KEY=value, docker --env "KEY=value", env KEY=value, wget
             # --post-data='{"password": ...}': the assignment inside the value is the one that
-            # names the secret.
-            for inner in _assignments(value):
+            # names the secret. A JSON body kept as a JSON string (a HAR's postData, a Postman
+            # raw body) has its quotes escaped: read it unescaped (columns then shift a little).
+            inner_text = value.replace('\\"', '"') if '\\"' in value else value
+            for inner in _assignments(inner_text):
                 yield Pair(inner.key, inner.value, offset + inner.column, inner.quoted, inner.syntax)
 
 
@@ -252,11 +276,77 @@ def default_setting(line: str, following: list[str]) -> Pair | None:
     return None
 
 
-def split_userpass(value: str) -> tuple[str, str, int] | None:
+def split_userpass(value: str, separators: tuple[str, ...] = (":", "|")) -> tuple[str, str, int] | None:
     """``user:secret`` (or ``user|secret``): the user, the secret and the secret's offset."""
-    for sep in (":", "|"):
+    for sep in separators:
         if sep in value:
             user, _, secret = value.partition(sep)
             if user and secret and " " not in user:
                 return user, secret, len(user) + 1
     return None
+
+
+def getter(line: str, following: list[str]) -> tuple[Pair, int] | None:
+    """A getter returning a literal: the pair (named after the getter) and the index, in
+    ``following`` (-1 for ``line`` itself), of the line that holds the literal."""
+    match = GETTER.search(line)
+    if not match:
+        return None
+    rest = line[match.end() :]
+    inline = RETURN_INLINE.search(rest)
+    if inline:
+        value, quoted = unquote(inline.group("val"))
+        offset = match.end() + inline.start("val") + (1 if quoted else 0)
+        return Pair(match.group("key"), value, offset, quoted, "getter"), -1
+    if rest.strip() not in ("", "{", ":", "=>"):
+        return None
+    for index, text in enumerate(following[:2]):
+        if not text.strip() or text.strip() == "{":
+            continue
+        body = RETURN_LITERAL.match(text)
+        if body is None or ("return" not in text and "=>" not in line):
+            return None
+        value, quoted = unquote(body.group("val"))
+        return Pair(
+            match.group("key"), value, body.start("val") + (1 if quoted else 0), quoted, "getter"
+        ), index
+    return None
+
+
+def named_member(line: str, column: int, previous: list[str]) -> str | None:
+    """The name a ``"value":`` member gets from its ``"key"``/``"name"`` sibling: on the same line
+    before it, or on the lines just above it in the same object (nearest first)."""
+    found = [m for m in NAMED_MEMBER.finditer(line) if m.end() <= column]
+    if found:
+        return found[-1].group("name")
+    for text in previous[:4]:
+        matches = list(NAMED_MEMBER.finditer(text))
+        if matches:
+            return matches[-1].group("name")
+        if "{" in text or "}" in text:
+            return None
+    return None
+
+
+def netrc_entries(lines: list[tuple[int, str]]) -> Iterator[tuple[str, str, str, int, int]]:
+    """``machine HOST login USER password SECRET`` entries (one line or many): host, user, secret
+    and the secret's line and 0-based column."""
+    host = user = ""
+    expect = ""
+    for number, text in lines:
+        if text.lstrip().startswith("#"):
+            continue
+        for match in NETRC_TOKEN.finditer(text):
+            token = match.group(0)
+            if expect:
+                if expect == "machine":
+                    host, user = token, ""
+                elif expect == "login":
+                    user = token
+                elif expect == "password" and host:
+                    yield host, user, token, number, match.start()
+                expect = ""
+            elif token in ("machine", "login", "password", "account"):
+                expect = token
+            elif token == "default":
+                host, user = "default", ""

@@ -23,12 +23,15 @@ from hisguard.scanners.credentials.extract import (
     Pair,
     default_setting,
     fields,
+    getter,
+    named_member,
+    netrc_entries,
     pairs,
     split_userpass,
 )
 from hisguard.scanners.credentials.fastre import FastPattern
 from hisguard.scanners.credentials.keynames import NO_KEY, KeyClass, KeyClassifier
-from hisguard.scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.rules import RuleSet, normalize_key
 from hisguard.scanners.credentials.values import ValueJudge
 from hisguard.scanners.inventory import Secret
 
@@ -94,6 +97,10 @@ COMMENT = re.compile(r"^\s*(?:#|//|;|--|<!--|\*|')")
 TABLE_SUFFIXES = frozenset([".csv", ".tsv"])
 FIELD_NAME = re.compile(r"^[A-Za-z_][\w.\-]{0,100}$")
 SIBLING_SPAN = 8
+NEAR_SPAN = 20
+NEAR_SYNTAXES = frozenset(["getter", "securestring", "named-value"])
+# user<sep>secret in one value: ":" and "|" always, "/" only after a portal user (it is in paths too).
+COMBINED_SEPARATORS = (":", "|", "/")
 ANCESTOR_LINES = 300
 ANCESTOR_CHARS = 20000
 EXCERPT_CONTEXT = 600
@@ -212,6 +219,8 @@ class _FileJudge:
                 seen.add(spot)
                 observations.append(obs)
         observations.extend(self._sql())
+        if "machine" in self._joined_lower and "password" in self._joined_lower:
+            observations.extend(self._netrc())
         observations.extend(self._file_level(joined))
         return iter(self._associate(observations))
 
@@ -235,12 +244,25 @@ class _FileJudge:
                     named.group(2), inner.group(1), inner.start(1), True, "xml-named", parent=named.group(1)
                 )
                 yield from self._pair(index + 1, nxt, pair)
+        if "(" in text:
+            following = [self.lines[k].text for k in range(index + 1, min(index + 3, len(self.lines)))]
+            found_getter = getter(text, following)
+            if found_getter:
+                pair, at = found_getter
+                target = index if at < 0 else index + 1 + at
+                if self.lines[target].number == line.number + (0 if at < 0 else 1 + at):
+                    yield from self._pair(target, self.lines[target], pair)
         if "DefaultSettingValue" in text:
             following = [self.lines[k].text for k in range(index + 1, min(index + 4, len(self.lines)))]
             setting = default_setting(text, following)
             if setting:
                 found.append(setting)
         for pair in found:
+            if pair.key in ("value", "Value") and pair.syntax == "assign":
+                previous = [self.lines[k].text for k in range(index - 1, max(-1, index - 5), -1)]
+                name = named_member(text, pair.column, previous)
+                if name:
+                    pair = Pair(name, pair.value, pair.column, pair.quoted, "named-value", pair.parent)
             yield from self._pair(index, line, pair)
         if "\t" in text or "," in text or ";" in text or "|" in text:
             yield from self._fields(index, line)
@@ -278,6 +300,8 @@ class _FileJudge:
             # the label ("userinfo" reads as a user name).
             kc = NO_KEY
             kind = None
+        if pair.syntax == "securestring":
+            kind = "password"  # ConvertTo-SecureString "literal" -AsPlainText
         if kind is None:
             cookie = pair.syntax == "cookie" and self.j.host_class(pair.parent)
             stored = pair.key.lower() == "value" and self.storage_state and self.file_has_portal_host
@@ -305,6 +329,8 @@ class _FileJudge:
         ):
             return
         portal_class = self._portal_class(index, line)
+        if kind == "username" and self._looks_userpass(pair.value):
+            kind = "userpass"  # TaiKhoanBHXH = 75901_BV|secret: the account and its password
         if kind == "username":
             if self.values.is_username(pair.value):
                 yield Observation(
@@ -322,7 +348,7 @@ class _FileJudge:
         username = pair.username
         secret_kind_in = kind
         if kind == "userpass" or (kind == "password" and self._looks_userpass(value)):
-            split = split_userpass(value)
+            split = self._split(value)
             if split is None:
                 secret_kind_in = "password"
             else:
@@ -363,8 +389,19 @@ class _FileJudge:
         )
 
     def _looks_userpass(self, value: str) -> bool:
-        split = split_userpass(value)
-        return bool(split and (self.rules.username_re.match(split[0]) or self.rules.cccd_re.match(split[0])))
+        """``75901_BV:secret``, ``75901_BV|secret``, ``079201001234/secret``: a portal user (its
+        form, or a citizen id) and a secret in one value."""
+        return self._split_combined(value) is not None
+
+    def _split_combined(self, value: str) -> tuple[str, str, int] | None:
+        for sep in COMBINED_SEPARATORS:
+            split = split_userpass(value, (sep,))
+            if split and (self.rules.username_re.match(split[0]) or self.rules.cccd_re.match(split[0])):
+                return split
+        return None
+
+    def _split(self, value: str) -> tuple[str, str, int] | None:
+        return self._split_combined(value) or split_userpass(value)
 
     # --- context ---------------------------------------------------------------------------------
 
@@ -389,6 +426,10 @@ class _FileJudge:
         if self._signal(index):
             return True
         if any(self._signal(k) for k in self._siblings(index)):
+            return True
+        if pair.syntax in NEAR_SYNTAXES and self._near_portal(index, NEAR_SPAN):
+            # A getter's body, a SecureString, a member of an array of named values: the portal
+            # is named a few lines away (the class's URL constant, the environment's baseUrl).
             return True
         return self.path_portal
 
@@ -522,8 +563,17 @@ class _FileJudge:
 
     def _cells(self, cells: Iterable[sql.Cell]) -> Iterator[Observation]:
         """Values of table rows (SQL, CSV) named by their column: the column or table names the
-        portal, the column names a credential."""
-        for cell in cells:
+        portal, the column names a credential. Rows of key/value tables (``MaThamSo``/``GiaTri``,
+        ``code``/``value``) are named by their key cell instead."""
+        listed = list(cells)
+        settings = list(self._settings(listed))
+        if settings:
+            portal_rows = {line for line, kc, _, row_portal in settings if kc.portal or row_portal}
+            for line, kc, cell, row_portal in settings:
+                near = row_portal or any(abs(other - line) <= SIBLING_SPAN for other in portal_rows)
+                if kc.portal or near or self.path_portal:
+                    yield from self._cell_observation(cell, kc, cell.row)
+        for cell in listed:
             kc = self.j.classify(cell.name)
             if kc.kind is None or kc.other or kc.not_secret:
                 continue
@@ -535,42 +585,121 @@ class _FileJudge:
                 if self.j.classify(col).kind == "username" and self.values.is_username(value):
                     username = value
                     break
-            if kc.kind == "username":
-                if self.values.is_username(cell.value):
-                    yield Observation(
-                        "username",
-                        self.path,
-                        cell.line,
-                        cell.column + 1,
-                        key=cell.name,
-                        username=cell.value,
-                        syntax="sql",
-                    )
+            yield from self._cell_observation(cell, kc, cell.row, username)
+
+    def _settings(self, cells: list[sql.Cell]) -> Iterator[tuple[int, KeyClass, sql.Cell, bool]]:
+        """Rows of key/value tables: (line, class of the key cell, the value cell renamed after the
+        key, whether another cell of the row names the portal)."""
+        name_columns = self.rules.setting_name_columns
+        value_columns = self.rules.setting_value_columns
+        rows: dict[int, list[sql.Cell]] = {}
+        for cell in cells:
+            rows.setdefault(id(cell.row), []).append(cell)
+        for row_cells in rows.values():
+            by_column = {normalize_key(c.name): c for c in row_cells}
+            value_cell = next((by_column[c] for c in by_column if c in value_columns), None)
+            if value_cell is None:
                 continue
-            value = cell.value
-            column = cell.column + 1
-            kind = kc.kind
-            if kind == "userpass" or (kind == "password" and self._looks_userpass(value)):
-                split = split_userpass(value)
-                if split:
-                    username, value, shift = split
-                    column += shift
-                kind = "password"
-            if kind == "staff":
+            key_cell = None
+            for column in name_columns:
+                candidate = by_column.get(column)
+                if (
+                    candidate is not None
+                    and candidate is not value_cell
+                    and FIELD_NAME.match(candidate.value)
+                ):
+                    key_cell = candidate
+                    break
+            if key_cell is None:
                 continue
-            secret_kind = self.values.secret_kind(kind, value, cell.quoted, False)
-            if secret_kind:
+            kc = self.j.classify(key_cell.value)
+            if kc.kind is None or kc.other or kc.not_secret:
+                continue
+            row_portal = any(
+                c is not value_cell and c is not key_cell and self._text_names_portal(c.value)
+                for c in row_cells
+            ) or self.j.keys.names_portal(value_cell.table)
+            renamed = sql.Cell(
+                value_cell.line,
+                value_cell.column,
+                key_cell.value,
+                value_cell.value,
+                value_cell.quoted,
+                value_cell.table,
+                value_cell.row,
+            )
+            yield value_cell.line, kc, renamed, row_portal
+
+    def _text_names_portal(self, text: str) -> bool:
+        """A free-text cell (a description, a URL) that names the portal."""
+        low = text.lower()
+        return bool(self.rules.host_fast.search(text)) or any(
+            token in low for token in ("bhxh", "bhyt", "giám định", "giam dinh", "baohiemxahoi")
+        )
+
+    def _cell_observation(
+        self, cell: sql.Cell, kc: KeyClass, row: Sequence[tuple[str, str]], username: str = ""
+    ) -> Iterator[Observation]:
+        if kc.kind == "username" and not self._looks_userpass(cell.value):
+            if self.values.is_username(cell.value):
                 yield Observation(
-                    "secret",
+                    "username",
                     self.path,
                     cell.line,
-                    column,
+                    cell.column + 1,
                     key=cell.name,
-                    secret_kind=secret_kind,
-                    value=Secret(value),
-                    username=username,
+                    username=cell.value,
                     syntax="sql",
                 )
+            return
+        value = cell.value
+        column = cell.column + 1
+        kind = kc.kind
+        if kind == "userpass" or (kind in ("password", "username") and self._looks_userpass(value)):
+            split = self._split(value)
+            if split:
+                username, value, shift = split
+                column += shift
+            kind = "password"
+        if kind == "staff" or kind is None:
+            return
+        secret_kind = self.values.secret_kind(kind, value, cell.quoted, False)
+        if secret_kind:
+            yield Observation(
+                "secret",
+                self.path,
+                cell.line,
+                column,
+                key=cell.name,
+                secret_kind=secret_kind,
+                value=Secret(value),
+                username=username,
+                syntax="sql",
+            )
+
+    def _netrc(self) -> Iterator[Observation]:
+        """.netrc/_netrc entries for a portal host (curl --netrc, wget, scripts)."""
+        numbered = [(ln.number, ln.text) for ln in self.lines if not ln.excerpt]
+        offsets = {ln.number: ln.offset for ln in self.lines if not ln.excerpt}
+        for host, user, value, number, column in netrc_entries(numbered):
+            portal_class = self.j.host_class(host)
+            if not portal_class:
+                continue
+            secret_kind = self.values.secret_kind("password", value, True, False)
+            if secret_kind is None:
+                continue
+            yield Observation(
+                "secret",
+                self.path,
+                number,
+                offsets.get(number, 0) + column + 1,
+                key="netrc password",
+                secret_kind=secret_kind,
+                value=Secret(value),
+                username=user if self.values.is_username(user) else "",
+                syntax="netrc",
+                portal_class=portal_class,
+            )
 
     def _file_level(self, joined: str) -> Iterator[Observation]:
         # C06: certificate checks turned off in a file that talks to the portal.

@@ -1,7 +1,8 @@
 """Turn what the judge saw on one host into findings: check ids, severity, redacted evidence.
 
 One finding per check, file and secret (the same token repeated down a log is one problem; its
-lines are listed in ``details.lines``). The raw secret only reaches :func:`fingerprint`.
+lines are listed in ``details.lines``). The raw secret only reaches :func:`fingerprint` and the
+keyed, truncated fingerprint of :mod:`scanners.credentials.redact`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from hisguard.scanners.credentials.judge import Observation
 from hisguard.scanners.credentials.places import Places
-from hisguard.scanners.credentials.redact import evidence, username_label
+from hisguard.scanners.credentials.redact import evidence, length_class, secret_fingerprint, username_label
 from hisguard.scanners.credentials.rules import RuleSet
 from hisguard.scanners.credentials.weak import WeakPasswords
 from hisguard.scanners.findings import Finding, Severity, Status, Text, fingerprint
@@ -148,6 +149,10 @@ class Reporter:
             account = account_of(first) if account_of else None
             details: dict[str, Any] = {
                 "kind": first.secret_kind,
+                # No character of the secret: a length class and a keyed fingerprint that matches
+                # the same secret in other findings of this installation.
+                "length": length_class(value),
+                "secret_fingerprint": secret_fingerprint(value),
                 "key": first.key,
                 "syntax": first.syntax,
                 "portal": first.portal_class,
@@ -235,14 +240,16 @@ class Reporter:
         for record in result.claims:
             path = str(record["path"])
             folders[str(PurePosixPath(path).parent)].append(record)
-            if record.get("xml6"):
+            standalone_hiv = str(record.get("root") or "").upper() in self.rules.hiv_record_roots
+            if record.get("xml6") or standalone_hiv:
+                what = "is" if standalone_hiv else "embeds"
                 findings.append(
                     self.finding(
                         "D02",
                         result.host,
                         path,
                         f"D02:{path}",
-                        evidence_text=f"{record.get('root')} embeds an XML6 (HIV/AIDS) record",
+                        evidence_text=f"{record.get('root')} {what} an XML6 (HIV/AIDS) record",
                         details=_file_facts(record),
                     )
                 )

@@ -37,6 +37,7 @@ LIST_KEYS = (
     "portal_tokens",
     "other_system_words",
     "not_secret_words",
+    "neutral_words",
     "endpoints",
     "placeholders",
     "placeholder_patterns",
@@ -52,6 +53,9 @@ LIST_KEYS = (
     "log_dirs",
     "session_names",
     "claim_roots",
+    "hiv_record_roots",
+    "setting_name_columns",
+    "setting_value_columns",
     "username_forms",
     "raise_when",
     "lower_for_kinds",
@@ -101,6 +105,9 @@ class RuleSet:
     session_names: tuple[str, ...]
     browser_stores: Mapping[str, str]
     claim_roots: tuple[str, ...]
+    hiv_record_roots: frozenset[str]
+    setting_name_columns: tuple[str, ...]  # in order of preference (mathamso before tenthamso)
+    setting_value_columns: frozenset[str]
     hiv_record_type: str
     raise_when: frozenset[str]
     lower_for_kinds: frozenset[str]
@@ -222,6 +229,8 @@ def build(
         _merge_detection(detection, extra.get("detection") or {}, source)
 
     words: dict[str, tuple[str, str]] = {}
+    for word in detection.get("neutral_words", []):
+        words[normalize_key(word)] = ("neutral", "")
     for word in detection.get("not_secret_words", []):
         words[normalize_key(word)] = ("not_secret", "")
     for word in detection.get("other_system_words", []):
@@ -284,6 +293,11 @@ def build(
         session_names=tuple(s.lower() for s in detection.get("session_names", [])),
         browser_stores=dict(detection.get("browser_stores") or {}),
         claim_roots=tuple(detection.get("claim_roots", [])),
+        hiv_record_roots=frozenset(r.upper() for r in detection.get("hiv_record_roots", [])),
+        setting_name_columns=tuple(
+            dict.fromkeys(normalize_key(c) for c in detection.get("setting_name_columns", []))
+        ),
+        setting_value_columns=frozenset(normalize_key(c) for c in detection.get("setting_value_columns", [])),
         hiv_record_type=str(detection.get("hiv_record_type", "XML6")),
         raise_when=frozenset(detection.get("raise_when", [])),
         lower_for_kinds=frozenset(detection.get("lower_for_kinds", [])),

@@ -13,8 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 CREATE = re.compile(r"^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?(?P<name>[`\"\[\]\w.]+)\s*\(?", re.I)
+# SSMS writes ``INSERT [dbo].[T] ([a], [b]) VALUES (...)`` (no INTO); MySQL ``INSERT IGNORE INTO``.
 INSERT = re.compile(
-    r"^\s*(?:insert|replace)\s+(?:ignore\s+)?into\s+(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s*values\s*",
+    r"^\s*(?:insert|replace)\s+(?:ignore\s+)?(?:into\s+)?(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s*values\s*",
     re.I,
 )
 COPY = re.compile(r"^\s*copy\s+(?P<name>[`\"\[\]\w.]+)\s*\((?P<cols>[^)]*)\)\s*from\s+stdin", re.I)
@@ -137,6 +138,8 @@ def _tuples(statement: list[tuple[int, str, int]]) -> Iterator[list[tuple[int, i
                 yield row
                 row = None
                 i += 1
+            elif ch in "Nn" and i + 1 < n and text[i + 1] == "'":
+                i += 1  # N'...': a SQL Server Unicode literal, the N is not part of the value
             elif ch in "'\"":
                 j = i + 1
                 buf = []

@@ -15,6 +15,10 @@ HEX_LONG = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
 JWT = re.compile(r"^eyJ[\w-]+\.[\w-]+\.[\w-]*$")
 # An unquoted value that is code, not a literal: a call, an attribute access, an index.
 CALL_OR_INDEX = re.compile(r"^[A-Za-z_$][\w$]*\s*[.(\[]")
+CMDLET = re.compile(
+    r"^(?:Get|Set|New|Read|Import|Export|Invoke|ConvertTo|ConvertFrom|Select|Out|Add|Remove|Start|Join)"
+    r"-[A-Z][A-Za-z]+$"
+)
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f]")
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
@@ -72,6 +76,8 @@ class ValueJudge:
                 return None
             if value[:1] in ("[", "{", "("):
                 return None  # a list, a mapping or a group (YAML flow style, code), not one value
+            if CMDLET.match(value):
+                return None  # $pass = ConvertTo-SecureString $env:X: a PowerShell command, not a value
         if self.is_placeholder(value) or (not quoted and self.is_read(value)):
             return None
         if value.lower() in ("true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off"):

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (sample file contents and log lines are kept whole on one line)
 """Planted canary secrets never reach the output, the log, the store or an exception."""
 
 from __future__ import annotations
@@ -69,3 +70,146 @@ def test_secret_repr_is_hidden(tmp_path: Path) -> None:
     write(tmp_path, ".env", f"BHXH_EGW_PASSWORD={CANARIES[0]}\n")
     found = secrets(tmp_path)
     assert found and CANARIES[0] not in repr(found) and CANARIES[0] not in str(found)
+
+
+# One canary per new text form: each must be found (so the test proves the path ran) and none may
+# leave the scanner, in any format or in the store.
+FORM_CANARIES = {
+    "ssms": "QzSsms!4821",
+    "pgcopy": "QzCopy#5932",
+    "mysql": "QzMy$6043",
+    "userpass": "QzPipe%7154",
+    "getter": "c4n4ry1111111111111111111111beef",
+    "netrc": "QzNetrc^8265",
+    "batch": "QzBat&9376",
+    "powershell": "QzPs*0487",
+    "har": "c4n4ry2222222222222222222222beef",
+    "postman": "c4n4ry3333333333333333333333beef",
+    "notebook": "QzNb!1598",
+    "nginx": "c4n4ry4444444444444444444444beef",
+    "squid": "eyJhbGciOiJIUzI1NiJ9.c3F1aWRjYW5hcnk.c3F1aWRzaWduYXR1cmU",
+    "basic": "QzBasic@2609",
+    "portal-key": "QzPortal#3710",
+}
+CANARY_CCCD = "079299004321"
+
+
+def _plant_forms(tree: Path) -> None:
+    import base64
+
+    c = FORM_CANARIES
+    write(
+        tree,
+        "backup/HT_ThamSo.sql",
+        (
+            "INSERT [dbo].[HT_ThamSo] ([MaThamSo], [GiaTri]) VALUES (N'USER_BHXH', N'75901_BV')\r\nGO\r\n"
+            f"INSERT [dbo].[HT_ThamSo] ([MaThamSo], [GiaTri]) VALUES (N'MATKHAU_BHXH', N'{c['ssms']}')\r\nGO\r\n"
+        ),
+        encoding="utf-16",
+    )
+    write(
+        tree,
+        "backup/pg.sql",
+        f"COPY public.sys_parameter (id, param_code, param_value) FROM stdin;\n1\tBHXH_PASS\t{c['pgcopy']}\n\\.\n",
+    )
+    write(
+        tree,
+        "backup/my.sql",
+        f"INSERT INTO `cauhinh` (`ma`, `gia_tri`) VALUES ('matkhau_bhxh','{c['mysql']}');\n",
+    )
+    write(tree, "opt/his/app.config", f'<add key="TaiKhoanBHXH" value="75901_BV|{c["userpass"]}" />\n')
+    write(
+        tree,
+        "opt/his/src/Ins.java",
+        f'// http://egw.baohiemxahoi.gov.vn\npublic String getInsurancePassword() {{\n    return "{c["getter"]}";\n}}\n',
+    )
+    write(tree, "root/.netrc", f"machine egw.baohiemxahoi.gov.vn login 75901_BV password {c['netrc']}\n")
+    write(tree, "opt/his/gui.bat", f"@echo off\r\nset BHXH_PASS={c['batch']}\r\n")
+    write(
+        tree,
+        "opt/his/sync.ps1",
+        f"$p = ConvertTo-SecureString '{c['powershell']}' -AsPlainText -Force  # egw.baohiemxahoi.gov.vn\n",
+    )
+    write(
+        tree,
+        "home/u/egw.har",
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {
+                            "request": {
+                                "url": "https://egw.baohiemxahoi.gov.vn/api/token/take",
+                                "postData": {
+                                    "text": json.dumps({"username": "75901_BV", "password": c["har"]})
+                                },
+                            }
+                        }
+                    ]
+                }
+            },
+            indent=2,
+        ),
+    )
+    write(
+        tree,
+        "home/u/BHXH.postman_environment.json",
+        json.dumps({"values": [{"key": "password", "value": c["postman"]}]}, indent=2),
+    )
+    write(
+        tree,
+        "home/u/tra_cuu.ipynb",
+        json.dumps({"cells": [{"source": [f"bhxh_password = '{c['notebook']}'\n"]}]}, indent=1),
+    )
+    write(
+        tree,
+        "var/log/nginx/access.log",
+        f'1.2.3.4 - - [x] "GET /api/egw/Lskcb2025?password={c["nginx"]} HTTP/1.1" 200 1\n',
+    )
+    write(
+        tree,
+        "var/log/squid/access.log",
+        f"1.0 5 1.2.3.4 TCP_MISS/200 1 GET http://egw.baohiemxahoi.gov.vn/x?token={c['squid']} -\n",
+    )
+    basic = base64.b64encode(f"75901_BV:{c['basic']}".encode()).decode()
+    write(tree, "var/log/his/proxy.log", f"upstream=egw.baohiemxahoi.gov.vn Authorization: Basic {basic}\n")
+    write(
+        tree,
+        "opt/tool/config.json",
+        f'{{\n  "portal_url": "https://gdbhyt.baohiemxahoi.gov.vn",\n  "portal_user": "{CANARY_CCCD}",\n'
+        f'  "BHYTPortalPassword": "{c["portal-key"]}"\n}}\n',
+    )
+
+
+def test_form_canaries_are_found_and_stay_inside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from tests.credentials.helpers import secrets
+
+    tree = tmp_path / "tree"
+    _plant_forms(tree)
+    found = {o.value.reveal() for o in secrets(tree) if o.value is not None}
+    assert set(FORM_CANARIES.values()) <= found
+    store = tmp_path / "store.db"
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    for fmt in ("json", "table"):
+        result = CliRunner().invoke(
+            cli,
+            ["scan", "credentials", "--path", str(tree), "--format", fmt, "--store", f"sqlite:///{store}"],
+            standalone_mode=False,
+        )
+        assert result.exception is None, repr(result.exception)
+        outputs.append(result.output)
+    engine = sa.create_engine(f"sqlite:///{store}")
+    with engine.connect() as conn:
+        rows = [
+            str(tuple(r))
+            for table in ("runs", "findings", "scan_errors", "tracked")
+            for r in conn.execute(sa.text(f"SELECT * FROM {table}"))
+        ]
+    engine.dispose()
+    everything = "\n".join([*outputs, caplog.text, *rows]).lower()
+    for canary in [*FORM_CANARIES.values(), CANARY_CCCD]:
+        assert canary.lower() not in everything
+    for canary in FORM_CANARIES.values():
+        # Not even its first characters (the old evidence showed two).
+        assert canary[:6].lower() not in everything

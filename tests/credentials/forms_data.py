@@ -1,0 +1,440 @@
+# ruff: noqa: E501  (sample file contents and log lines are kept whole on one line)
+"""Samples of the forms facilities really leave portal credentials in, and of look-alikes that are not.
+
+Each positive is (relative path, content, {(line, kind), ...}): exactly these secrets must be found.
+Each decoy is (relative path, content): nothing may be found. Every value is invented.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+MD5 = "5F4DCC3B5AA765D61D8327DEB882CF99"
+MD5_LOW = "0d107d09f5bbe40cade3de5c71e9e9b7"
+JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyIjoiNzUxMjNfQlYifQ.k3Pq9vX2mN7sL1aB4cD6eF8gH0jK2lM4nO6pQ8rS0tU"
+BASIC = base64.b64encode(b"75123_BV:Hx7!pq29").decode()
+
+SSMS_KV = """USE [HIS_BVDK]
+GO
+/****** Object:  Table [dbo].[HT_ThamSo]    Script Date: 03/12/2025 08:14:22 ******/
+SET ANSI_NULLS ON
+GO
+INSERT [dbo].[HT_ThamSo] ([MaThamSo], [TenThamSo], [GiaTri], [GhiChu]) VALUES (N'URL_BHXH', N'Địa chỉ cổng giám định', N'https://egw.baohiemxahoi.gov.vn', NULL)
+GO
+INSERT [dbo].[HT_ThamSo] ([MaThamSo], [TenThamSo], [GiaTri], [GhiChu]) VALUES (N'USER_BHXH', N'Tài khoản cổng giám định', N'75123_BV', NULL)
+GO
+INSERT [dbo].[HT_ThamSo] ([MaThamSo], [TenThamSo], [GiaTri], [GhiChu]) VALUES (N'MATKHAU_BHXH', N'Mật khẩu cổng giám định', N'Gd7#mk42', NULL)
+GO
+INSERT [dbo].[HT_ThamSo] ([MaThamSo], [TenThamSo], [GiaTri], [GhiChu]) VALUES (N'SO_NGAY_LUU', N'Số ngày lưu', N'30', NULL)
+GO
+"""
+
+SSMS_COLUMNS = (
+    """SET IDENTITY_INSERT [dbo].[DM_CongTy] ON
+GO
+INSERT [dbo].[DM_CongTy] ([ID], [TenCongTy], [MaCSKCB], [UserNameBHXH], [PasswordBHXH], [MatKhauLienThongTTCSKCB]) VALUES (1, N'Bệnh viện Đa khoa huyện', N'75123', N'75123_BV', N'"""
+    + MD5
+    + """', N'Lt9@xx31')
+GO
+SET IDENTITY_INSERT [dbo].[DM_CongTy] OFF
+GO
+"""
+)
+
+SSMS_CODE_VALUE = (
+    """INSERT INTO [dbo].[SYS_CONFIG] ([code], [value], [description]) VALUES (N'BHYT_API_USERNAME', N'75123_PK', N'Tài khoản gọi API giám định')
+INSERT INTO [dbo].[SYS_CONFIG] ([code], [value], [description]) VALUES (N'BHYT_API_PASSWORD', N'"""
+    + MD5_LOW
+    + """', N'MD5 mật khẩu')
+INSERT INTO [dbo].[SYS_CONFIG] ([code], [value], [description]) VALUES (N'SMTP_PASSWORD', N'Mail#2024x', N'Mật khẩu thư')
+"""
+)
+
+PG_COPY = """--
+-- PostgreSQL database dump
+--
+COPY public.sys_parameter (id, param_code, param_value, note) FROM stdin;
+1\tBHXH_GATEWAY_URL\thttps://egw.baohiemxahoi.gov.vn/api/token/take\t\\N
+2\tBHXH_USER\t75123_BV\t\\N
+3\tBHXH_PASS\tPg4$ww81\t\\N
+4\tDB_BACKUP_PASS\tNotPortal99\t\\N
+\\.
+"""
+
+MYSQL_EXTENDED = """CREATE TABLE `tbl_cauhinh` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `ten_tham_so` varchar(100) NOT NULL,
+  `gia_tri` text,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+INSERT INTO `tbl_cauhinh` VALUES (1,'tendangnhap_bhxh','75123_BV'),(2,'matkhau_bhxh','My3%sq77'),(3,'so_ban_in','2');
+"""
+
+POSTMAN_ENV = json.dumps(
+    {
+        "id": "4f1c2a9e-0000-4000-8000-000000000001",
+        "name": "BHXH giám định - production",
+        "values": [
+            {"key": "baseUrl", "value": "https://egw.baohiemxahoi.gov.vn", "enabled": True},
+            {"key": "username", "value": "75123_BV", "enabled": True},
+            {"key": "password", "value": MD5, "enabled": True},
+            {"key": "access_token", "value": JWT, "enabled": True},
+        ],
+        "_postman_variable_scope": "environment",
+    },
+    indent=2,
+)
+
+POSTMAN_COLLECTION = json.dumps(
+    {
+        "info": {
+            "name": "Cổng BHXH",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+        },
+        "item": [
+            {
+                "name": "Lấy token",
+                "request": {
+                    "method": "POST",
+                    "header": [{"key": "Content-Type", "value": "application/json"}],
+                    "body": {"mode": "raw", "raw": '{"username":"75123_BV","password":"' + MD5_LOW + '"}'},
+                    "url": {
+                        "raw": "https://egw.baohiemxahoi.gov.vn/api/token/take",
+                        "host": ["egw", "baohiemxahoi", "gov", "vn"],
+                    },
+                },
+            }
+        ],
+    },
+    indent=2,
+)
+
+HAR = json.dumps(
+    {
+        "log": {
+            "version": "1.2",
+            "entries": [
+                {
+                    "request": {
+                        "method": "POST",
+                        "url": "https://egw.baohiemxahoi.gov.vn/api/token/take",
+                        "headers": [{"name": "Content-Type", "value": "application/json"}],
+                        "postData": {
+                            "mimeType": "application/json",
+                            "text": '{"username":"75123_BV","password":"' + MD5 + '"}',
+                        },
+                    },
+                    "response": {
+                        "status": 200,
+                        "content": {"text": '{"maKetQua":"200","APIKey":{"access_token":"' + JWT + '"}}'},
+                    },
+                }
+            ],
+        }
+    },
+    indent=2,
+)
+
+NOTEBOOK = json.dumps(
+    {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": ["# Tra cứu lịch sử KCB qua cổng giám định BHYT"],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "outputs": [],
+                "source": [
+                    "import requests\n",
+                    "url = 'https://egw.baohiemxahoi.gov.vn/api/token/take'\n",
+                    "payload = {'username': '75123_BV', 'password': '" + MD5_LOW + "'}\n",
+                    "r = requests.post(url, json=payload)\n",
+                ],
+            },
+        ],
+        "metadata": {"kernelspec": {"name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    },
+    indent=1,
+)
+
+POSITIVES: dict[str, tuple[str, str | bytes, set[tuple[int, str]]]] = {
+    # --- SQL Server scripts as SSMS writes them ---------------------------------------------------
+    "ssms-key-value": ("script/HT_ThamSo.sql", SSMS_KV, {(10, "password")}),
+    "ssms-columns": ("script/DM_CongTy.sql", SSMS_COLUMNS, {(3, "password_hash"), (3, "password")}),
+    "ssms-code-value": ("script/sys_config.sql", SSMS_CODE_VALUE, {(2, "password_hash")}),
+    "ssms-utf16": (
+        "script/HT_ThamSo_utf16.sql",
+        b"\xff\xfe" + SSMS_KV.replace("\n", "\r\n").encode("utf-16-le"),
+        {(10, "password")},
+    ),
+    "pg-copy-kv": ("backup/his.sql", PG_COPY, {(7, "password")}),
+    "mysql-extended-kv": ("backup/his_mysql.sql", MYSQL_EXTENDED, {(7, "password")}),
+    # --- key names with "Portal" and Vietnamese without diacritics --------------------------------
+    "portal-key-camel": (
+        "Config/his.config",
+        '<appSettings>\n  <add key="BHYTPortalUser" value="75123_BV" />\n  <add key="BHYTPortalPassword" value="Pt8!ab64" />\n</appSettings>\n',
+        {(3, "password")},
+    ),
+    "portal-json-cccd": (
+        "tool/config.json",
+        '{\n  "portal_url": "https://gdbhyt.baohiemxahoi.gov.vn",\n  "portal_user": "079201001234",\n  "portal_pass": "Cc5@lo90",\n  "headless": true\n}\n',
+        {(4, "password")},
+    ),
+    "vn-mat-khau-snake": (
+        "his/thongtuyen.ini",
+        "[cong_bhxh]\nten_dang_nhap=75123_BV\nmat_khau=Vn2#tt66\n",
+        {(3, "password")},
+    ),
+    "vn-matkhaubhxh": (
+        "cau_hinh.properties",
+        "TenDangNhapBHXH=75123_BV\nMatKhauBHXH=Vn3$uu71\n",
+        {(2, "password")},
+    ),
+    "vn-taikhoan-kebab": (
+        "config.yml",
+        "bhxh:\n  tai-khoan: 75123_BV\n  mat-khau: 'Vn4%ii12'\n",
+        {(3, "password")},
+    ),
+    # --- combined values, other suffixes, citizen id ------------------------------------------------
+    "userpass-pipe": (
+        "app.config",
+        '<appSettings>\n  <add key="TaiKhoanBHXH" value="75123_BV|Cb6^pp23" />\n</appSettings>\n',
+        {(2, "password")},
+    ),
+    "userpass-slash": (".env", "BHXH_ACCOUNT=75123_BV/Cb7&qq34\n", {(1, "password")}),
+    "userpass-colon-tc": ("his.conf", "bhyt_login = 75123_TC:Cb8*rr45\n", {(1, "password")}),
+    "suffix-pk": (
+        "config.json",
+        '{\n  "egwUrl": "https://egw.baohiemxahoi.gov.vn",\n  "user": "75123_PK",\n  "pass": "Sf1!zz90"\n}\n',
+        {(4, "password")},
+    ),
+    "cccd-user": (
+        "settings.py",
+        "GDBHYT_URL = 'https://gdbhyt.baohiemxahoi.gov.vn'\nUSER = '079201001234'\nPASSWORD = 'Cd2@yy81'\n",
+        {(3, "password")},
+    ),
+    # --- getters and constants ----------------------------------------------------------------------
+    "java-getter": (
+        "src/main/java/vn/his/InsuranceConfig.java",
+        'public class InsuranceConfig {\n    private static final String URL = "http://egw.baohiemxahoi.gov.vn/api/token/take";\n    public String getInsuranceUsername() { return "75123_BV"; }\n    public String getInsurancePassword() {\n        return "'
+        + MD5
+        + '";\n    }\n}\n',
+        {(5, "password_hash")},
+    ),
+    "java-static-final": (
+        "src/BhxhConst.java",
+        'public final class BhxhConst {\n    public static final String BHXH_PASSWORD = "Jv4#kk09";\n}\n',
+        {(2, "password")},
+    ),
+    "csharp-const": (
+        "GiamDinh/Constants.cs",
+        'namespace HIS.GiamDinh {\n  public static class Constants {\n    public const string UserBHYT = "75123_BV";\n    public const string PassBHYT = "Cs9!ll20";\n  }\n}\n',
+        {(4, "password")},
+    ),
+    "php-define": (
+        "config/bhyt.php",
+        "<?php\ndefine('BHYT_USERNAME', '75123_BV');\ndefine('BHYT_PASSWORD', '" + MD5_LOW + "');\n",
+        {(3, "password_hash")},
+    ),
+    "js-export-const": (
+        "src/config/bhxh.ts",
+        "export const BHXH_USER = '75123_BV';\nexport const BHXH_PASS = 'Ts5$mm31';\n",
+        {(2, "password")},
+    ),
+    "python-getter": ("his/bhyt.py", "def get_bhxh_password():\n    return 'Py6%nn42'\n", {(2, "password")}),
+    # --- netrc, batch, PowerShell -------------------------------------------------------------------
+    "netrc": (
+        "home/his/.netrc",
+        "machine egw.baohiemxahoi.gov.vn login 75123_BV password Nr7^oo53\nmachine ftp.example.vn login backup password Ftp#0001\n",
+        {(1, "password")},
+    ),
+    "netrc-multiline": (
+        "home/his/_netrc",
+        "machine gdbhyt.baohiemxahoi.gov.vn\n  login 75123_BV\n  password Nr8&pp64\n",
+        {(3, "password")},
+    ),
+    "batch-set": (
+        "scripts/guixml.bat",
+        "@echo off\nset BHXH_USER=75123_BV\nset BHXH_PASS=Bt9*qq75\ncurl -X POST https://egw.baohiemxahoi.gov.vn/api/token/take\n",
+        {(3, "password")},
+    ),
+    "batch-set-quoted": (
+        "scripts/dongbo.cmd",
+        '@echo off\r\nset "MATKHAU_BHYT=Bt1!rr86"\r\n',
+        {(2, "password")},
+    ),
+    "ps-pscredential": (
+        "scripts/Sync-Bhxh.ps1",
+        '$user = "75123_BV"\n$pass = ConvertTo-SecureString "Ps2@ss97" -AsPlainText -Force\n$cred = New-Object System.Management.Automation.PSCredential($user, $pass)\nInvoke-RestMethod -Uri "https://egw.baohiemxahoi.gov.vn/api/token/take" -Credential $cred\n',
+        {(2, "password")},
+    ),
+    "ps-securestring-inline": (
+        "scripts/token.ps1",
+        "$cred = New-Object PSCredential('75123_BV', (ConvertTo-SecureString 'Ps3#tt08' -AsPlainText -Force))\n# gdbhyt.baohiemxahoi.gov.vn\n",
+        {(1, "password")},
+    ),
+    # --- HTTP archives, API clients, notebooks -----------------------------------------------------
+    "har": ("Downloads/egw.baohiemxahoi.gov.vn.har", HAR, {(17, "password_hash"), (23, "token")}),
+    "postman-env": (
+        "Documents/Postman/BHXH.postman_environment.json",
+        POSTMAN_ENV,
+        {(17, "password_hash"), (22, "token")},
+    ),
+    "postman-collection": (
+        "Documents/BHXH.postman_collection.json",
+        POSTMAN_COLLECTION,
+        {(19, "password_hash")},
+    ),
+    "notebook": ("notebooks/tra_cuu.ipynb", NOTEBOOK, {(18, "password_hash")}),
+    # --- logs ------------------------------------------------------------------------------------
+    "nginx-combined": (
+        "var/log/nginx/access.log",
+        '10.1.2.3 - - [03/Dec/2025:08:01:02 +0700] "GET /api/egw/KQNhanLichSuKCB2024?token='
+        + JWT
+        + "&id_token="
+        + JWT[::-1].replace(".", "x")
+        + "&username=75123_BV&password="
+        + MD5_LOW
+        + ' HTTP/1.1" 200 512 "-" "HIS/4.2"\n',
+        {(1, "token"), (1, "password_hash")},
+    ),
+    "squid": (
+        "var/log/squid/access.log",
+        "1733200000.123    145 10.1.2.9 TCP_MISS/200 1024 GET http://egw.baohiemxahoi.gov.vn/api/egw/NhanLichSuKCB2018?token="
+        + JWT
+        + "&username=75123_BV&password="
+        + MD5
+        + " - HIER_DIRECT/203.0.113.5 application/json\n",
+        {(1, "token"), (1, "password_hash")},
+    ),
+    "log-form-body": (
+        "logs/his-app.log",
+        "2025-12-03 08:00:01,123 DEBUG [http] POST https://egw.baohiemxahoi.gov.vn/api/token/take body=username=75123_BV&password="
+        + MD5_LOW
+        + "\n",
+        {(1, "password_hash")},
+    ),
+    "log-json-line": (
+        "logs/app.json.log",
+        '{"ts":"2025-12-03T08:00:01Z","level":"debug","url":"https://egw.baohiemxahoi.gov.vn/api/token/take","body":{"username":"75123_BV","password":"'
+        + MD5
+        + '"}}\n',
+        {(1, "password_hash")},
+    ),
+    "log-bearer": (
+        "logs/gateway.log",
+        '2025-12-03 08:00:02 INFO -> POST https://egw.baohiemxahoi.gov.vn/api/qd130/guiHoSoXmlQD130 headers={"Authorization": "Bearer '
+        + JWT
+        + '"}\n',
+        {(1, "token")},
+    ),
+    "log-basic": (
+        "logs/proxy.log",
+        "2025-12-03 08:00:03 upstream=egw.baohiemxahoi.gov.vn Authorization: Basic " + BASIC + "\n",
+        {(1, "password")},
+    ),
+    # --- templates with a real value beside placeholders -----------------------------------------
+    "env-real-beside-template": (
+        ".env.production",
+        "# BHXH_EGW_PASSWORD=changeme\nBHXH_EGW_USERNAME=75123_BV\nBHXH_EGW_PASSWORD=Rl5!vv19\n",
+        {(3, "password")},
+    ),
+}
+
+DECOYS: dict[str, tuple[str, str]] = {
+    "portal-title": (
+        "web.config",
+        '<appSettings>\n  <add key="BHXHPortalTitle" value="Cổng giám định BHYT" />\n  <add key="PortalUrl" value="https://gdbhyt.baohiemxahoi.gov.vn" />\n</appSettings>\n',
+    ),
+    "portal-port": (
+        "config.yml",
+        "bhxh:\n  portal_host: egw.baohiemxahoi.gov.vn\n  portal_port: 443\n  portal_timeout: 30\n",
+    ),
+    "masked-password": (
+        "appsettings.json",
+        '{\n  "BHXH": {\n    "Username": "75123_BV",\n    "Password": "********"\n  }\n}\n',
+    ),
+    "masked-log": (
+        "logs/app.log",
+        "2025-12-03 08:00:01 POST https://egw.baohiemxahoi.gov.vn/api/token/take username=75123_BV password=***\n",
+    ),
+    "placeholder-sql": (
+        "seed.sql",
+        "INSERT [dbo].[HT_ThamSo] ([MaThamSo], [GiaTri]) VALUES (N'MATKHAU_BHXH', N'')\nGO\nINSERT [dbo].[HT_ThamSo] ([MaThamSo], [GiaTri]) VALUES (N'USER_BHXH', N'<tai-khoan>')\nGO\n",
+    ),
+    "smtp-in-portal-file": (
+        "config.ini",
+        "[bhxh]\nurl=https://egw.baohiemxahoi.gov.vn\n[smtp]\nuser=his@benhvien.vn\npassword=Mail#Pw2025\n",
+    ),
+    "db-conn-in-his": (
+        "his.config",
+        '<connectionStrings>\n  <add name="HIS_BHYT" connectionString="Server=db01;Database=HIS_BHYT;User Id=sa;Password=Sql#2019x;" />\n</connectionStrings>\n',
+    ),
+    "lis-pacs": (
+        "lis.json",
+        '{\n  "BHYT_ENABLED": true,\n  "LIS": {"user": "lis01", "password": "Lis@2023"},\n  "PACS": {"password": "Pacs#1234"}\n}\n',
+    ),
+    "example-doc": (
+        "docs/README.md",
+        "# Cấu hình cổng BHXH\n\nĐặt `BHXH_EGW_PASSWORD=<mat-khau>` và `BHXH_EGW_USERNAME=<ma-cskcb>_BV` trong tệp .env.\n",
+    ),
+    "commented-template": (
+        "config/bhxh.env.example",
+        "# BHXH_EGW_USERNAME=75123_BV\n# BHXH_EGW_PASSWORD=your_password_here\n",
+    ),
+    "reads-env-ps": (
+        "scripts/Sync.ps1",
+        "$pass = ConvertTo-SecureString $env:BHXH_PASS -AsPlainText -Force\n$cred = New-Object PSCredential($env:BHXH_USER, $pass)\n# egw.baohiemxahoi.gov.vn\n",
+    ),
+    "getter-reads-config": (
+        "src/Ins.java",
+        'public String getInsurancePassword() {\n    return config.get("INSURANCE_PASSWORD");\n}\n// http://egw.baohiemxahoi.gov.vn\n',
+    ),
+    "md5sums": (
+        "var/lib/dpkg/info/bhyt-tools.md5sums",
+        MD5_LOW + "  usr/share/doc/bhyt-tools/changelog.gz\n" + MD5.lower() + "  usr/bin/bhyt-sync\n",
+    ),
+    "netrc-other": (
+        "home/u/.netrc",
+        "machine ftp.benhvien.vn login backup password Ftp#0002\n# bhxh backups\n",
+    ),
+    "postman-no-secret": (
+        "BHXH.postman_environment.json",
+        json.dumps(
+            {
+                "name": "BHXH",
+                "values": [
+                    {"key": "baseUrl", "value": "https://egw.baohiemxahoi.gov.vn"},
+                    {"key": "password", "value": "{{bhxh_password}}"},
+                ],
+            },
+            indent=2,
+        ),
+    ),
+    "sql-key-value-other": (
+        "cfg.sql",
+        "INSERT [dbo].[HT_ThamSo] ([MaThamSo], [GiaTri]) VALUES (N'SMTP_PASSWORD', N'Mail#2024y')\nGO\nINSERT [dbo].[HT_ThamSo] ([MaThamSo], [GiaTri]) VALUES (N'URL_BHXH', N'https://egw.baohiemxahoi.gov.vn')\nGO\n",
+    ),
+    "log-no-secret": (
+        "var/log/nginx/access.log",
+        '10.1.2.3 - - [03/Dec/2025:08:01:02 +0700] "GET /api/egw/KQNhanLichSuKCB2024?maThe=DN4797912345678&ngaySinh=1990 HTTP/1.1" 200 512 "-" "HIS/4.2"\n',
+    ),
+    "portal-label-vn": (
+        "lang/vi.json",
+        '{\n  "bhxh": {\n    "lblMatKhau": "Mật khẩu",\n    "matkhau_placeholder": "Nhập mật khẩu cổng BHXH",\n    "portalTitle": "Cổng giám định"\n  }\n}\n',
+    ),
+}
+
+
+def _line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    raise ValueError(f"sample has no line with {needle!r}")
