@@ -1,8 +1,9 @@
 """Collect candidate lines from a file tree: the part of the scan that touches every byte.
 
-This module is self-contained (standard library only, Python 3.9+) because it runs in two places:
-imported by the local scanner, and sent over SSH to ``python3 -`` on a remote host so that only
-candidate lines leave the host. It never writes anything.
+This module uses the standard library only (Python 3.9+) because it runs in two places: imported
+by the local scanner, and sent over SSH to ``python3 -`` on a remote host so that only candidate
+lines leave the host; the container readers (``readers/``, also standard library only) travel
+with it (``readers.bundle``). It never writes anything.
 
 Speed comes from a literal prefilter: every file is read once (a small file in one read, a big one
 in blocks that end on a line break), lower-cased once, and searched for the anchors (bhxh, bhyt,
@@ -25,6 +26,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from hisguard.scanners.credentials import readers  # on a remote host: bundled with this script
 
 Record = dict[str, Any]
 
@@ -52,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "web_conf_dirs": ["/nginx/", "/apache2/", "/httpd/", "/lighttpd/", "/caddy/"],
     "hiv_type": "XML6",
     "max_region_lines": 200000,
+    "container_limits": {},
 }
 
 CHUNK = 16 * 1024 * 1024
@@ -100,6 +104,7 @@ class Settings:
         self.web_conf_dirs = tuple(merged["web_conf_dirs"])
         self.hiv_type = str(merged["hiv_type"]).lower().encode()
         self.max_region_lines = int(merged["max_region_lines"])
+        self.container_limits = readers.Limits.from_dict(merged["container_limits"])
         self.scanned_bytes = 0
 
 
@@ -312,6 +317,9 @@ def scan_file(path: str, settings: Settings) -> Iterator[Record]:
         name = os.path.basename(path)
         if name in settings.browser_stores:
             yield from _browser_store(fd, path, st, _read_upto(fd, HEAD), settings)
+            return
+        if readers.is_container(name):
+            yield from _container(fd, path, st, settings)
             return
         # Binary files (most bytes of /usr/local, /opt) are told apart by their first block: a
         # probe, without moving the file offset, before reading a whole file for nothing.
@@ -788,6 +796,59 @@ def _regions(collected: dict[int, bytes], excerpts: list[tuple[int, int, bytes]]
     for line_no, column, raw in excerpts:
         regions.append([line_no, column, [raw.decode("utf-8", "replace")], True])
     return regions
+
+
+# --- archives and Office documents (scanners/credentials/readers) -----------------------------
+
+
+def _container(fd: int, path: str, st: os.stat_result, settings: Settings) -> Iterator[Record]:
+    """The members of an archive or an Office document, each scanned as a file of its own."""
+    if st.st_size > settings.max_bytes:
+        yield {"t": "skipped", "path": path, "why": "too large", "size": st.st_size}
+        return
+    with os.fdopen(os.dup(fd), "rb") as stream:
+        for part in readers.read(path, stream, settings.container_limits):
+            if part.kind == "error":
+                yield {"t": "error", "path": part.path, "msg": part.message}
+            elif part.kind == "table":
+                record = _table(part, st, settings)
+                if record:
+                    yield record
+            else:
+                yield from scan_bytes(part.path, _sized(st, len(part.data)), part.data, settings)
+
+
+def _sized(st: os.stat_result, size: int) -> os.stat_result:
+    """The outer file's facts (owner, mode, time) with a member's size."""
+    return os.stat_result((st.st_mode, 0, st.st_dev, 1, st.st_uid, st.st_gid, size, 0, int(st.st_mtime), 0))
+
+
+def scan_bytes(path: str, st: os.stat_result, data: bytes, settings: Settings) -> Iterator[Record]:
+    """Records for a file already in memory (a member of a container), as :func:`scan_file`."""
+    encoding = _sniff(data[:HEAD])
+    if encoding == "binary":
+        return
+    if encoding in ("utf-16-le", "utf-16-be"):
+        text = data.decode(encoding, "replace")
+        data = (text[1:] if text.startswith("\ufeff") else text).encode("utf-8")
+    elif encoding == "utf-8-sig":
+        data = data[len(BOM_UTF8) :]
+    yield from _scan_buffer(path, st, data, encoding, settings, fd=None)
+
+
+def _table(part: readers.Part, st: os.stat_result, settings: Settings) -> Record | None:
+    """A sheet or a document's table, when its cells (diacritics off) or its path hold an anchor."""
+    text = "\n".join("\t".join(cells) for _, cells in part.rows)
+    low = readers.fold.strip_marks(text).lower().encode("utf-8", "replace")
+    if not (
+        _find_anchors(low, settings.small_searchers)
+        or _find_anchors(low.replace(b" ", b""), settings.small_searchers)
+        or _path_has_token(part.path, settings)
+    ):
+        return None
+    record = _meta(part.path, _sized(st, len(text)))
+    record.update({"t": "table", "rows": part.rows})
+    return record
 
 
 # --- claim files, browser stores, server configs ----------------------------------------------

@@ -16,6 +16,7 @@ from hisguard.scanners.credentials import collect
 from hisguard.scanners.credentials.judge import Judge, Observation
 from hisguard.scanners.credentials.report import HostResult
 from hisguard.scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.tables import judge_table
 
 # A worker's share of work: files until this many bytes or files, whichever comes first. Small
 # enough that the workers finish together, big enough that handing work out costs nothing.
@@ -63,6 +64,11 @@ def absorb(result: HostResult, record: dict[str, Any], judge: Judge) -> None:
     kind = record.get("t")
     if kind == "file":
         observations = judge.file(record)
+        if observations:
+            result.observations.extend(observations)
+            result.files[str(record["path"])] = {k: record.get(k) for k in ("mode", "uid", "size", "mtime")}
+    elif kind == "table":  # a sheet or a document's table, from readers/
+        observations = judge_table(judge, record)
         if observations:
             result.observations.extend(observations)
             result.files[str(record["path"])] = {k: record.get(k) for k in ("mode", "uid", "size", "mtime")}

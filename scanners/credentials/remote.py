@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from hisguard.scanners.credentials import collect
+from hisguard.scanners.credentials import collect, readers
 from hisguard.scanners.credentials.judge import Judge
 from hisguard.scanners.credentials.local import absorb, collector_settings
 from hisguard.scanners.credentials.report import HostResult
@@ -30,7 +30,8 @@ MARGIN = 60.0
 
 
 def helper_source() -> bytes:
-    return resources.files("hisguard.scanners.credentials").joinpath("collect.py").read_bytes()
+    collector = resources.files("hisguard.scanners.credentials").joinpath("collect.py").read_bytes()
+    return readers.bundle(collector, "collect.py")  # the container readers travel with it
 
 
 def helper_command(settings: dict[str, Any]) -> str:

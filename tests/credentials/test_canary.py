@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from hisguard.lab import documents
 from hisguard.scanners.cli import cli
 from tests.credentials.helpers import write
 
@@ -21,11 +24,43 @@ CANARIES = [
 ]
 
 
-def test_canaries_stay_inside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    tree = tmp_path / "tree"
+def _plant_plain(tree: Path) -> set[str]:
     write(tree, "opt/his/.env", f"BHXH_EGW_USERNAME=75901_BV\nBHXH_EGW_PASSWORD={CANARIES[0]}\n")
     write(tree, "opt/his/appsettings.json", '{"BHXH": {"Password": "' + CANARIES[1] + '"}}\n')
     write(tree, "var/log/egw.log", f"GET /api/egw/Lskcb2025?token={CANARIES[2]}&username=75901_BV 200\n")
+    return {"C01", "C04", ".env", "appsettings.json", "egw.log"}
+
+
+def _plant_containers(tree: Path) -> set[str]:
+    """Every container reader: sheets, documents, their tables, archives, nested and gzipped."""
+    sheet = [["Hệ thống", "Tài khoản", "Mật khẩu"], ["Cổng giám định BHYT", "75901_BV", CANARIES[0]]]
+    note = ["Tài khoản cổng giám định BHYT: 75901_BV", f"Mật khẩu: {CANARIES[0]}"]
+    env = f"BHXH_EGW_USERNAME=75901_BV\nBHXH_EGW_PASSWORD={CANARIES[0]}\nBHXH_TOKEN={CANARIES[2]}\n"
+    write(tree, "home/it/ds.xlsx", documents.xlsx({"Tài khoản": sheet}))
+    write(tree, "home/it/ds.ods", documents.ods({"Tài khoản": sheet}))
+    write(tree, "home/it/bangiao.docx", documents.docx(note, [sheet]))
+    write(tree, "home/it/bangiao.odt", documents.odt(note, [sheet]))
+    nested = documents.zip_of({"his/.env": env.encode(), "ds.xlsx": documents.xlsx({"S": sheet})})
+    write(tree, "var/backups/his.tar.gz", documents.tar_of({"saoluu.zip": nested}, compress=True))
+    write(tree, "var/backups/env.gz", gzip.compress(env.encode()))
+    write(tree, "var/backups/hong.zip", nested[: len(nested) // 2])  # a damaged one: an error entry
+    return {
+        "C01",
+        "ds.xlsx!",
+        "ds.ods!",
+        "bangiao.docx!",
+        "bangiao.odt!",
+        "his.tar.gz!saoluu.zip!",
+        "env.gz!",
+    }
+
+
+@pytest.mark.parametrize("plant", [_plant_plain, _plant_containers])
+def test_canaries_stay_inside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, plant: Callable[[Path], set[str]]
+) -> None:
+    tree = tmp_path / "tree"
+    expected = plant(tree)
     store = tmp_path / "store.db"
     runner = CliRunner()
     caplog.set_level(logging.DEBUG)
@@ -50,7 +85,10 @@ def test_canaries_stay_inside(tmp_path: Path, caplog: pytest.LogCaptureFixture) 
         assert result.exception is None, repr(result.exception)
         outputs.append(result.output)
     document = json.loads(outputs[0])
-    assert {f["check_id"] for f in document["findings"]} >= {"C01", "C04"}
+    checks = {e for e in expected if e[:1] == "C" and e[1:].isdigit()}
+    assert {f["check_id"] for f in document["findings"]} >= checks
+    resources = "\n".join(f["resource"] for f in document["findings"])
+    assert all(marker in resources for marker in expected - checks), resources
     engine = sa.create_engine(f"sqlite:///{store}")
     with engine.connect() as conn:
         rows = []
