@@ -90,11 +90,9 @@ def finish_scan(
 ) -> int:
     """Apply the inventory's waivers, store the runs, print them, and return the exit status."""
     if inventory is not None:
-        from hisguard.scanners.waivers import apply_waivers, load_waivers, today_in_vietnam
+        from hisguard.scanners.waivers.source import waive_runs
 
-        waivers = load_waivers(inventory_paths, inventory)
-        today = today_in_vietnam()
-        runs = [apply_waivers(run, waivers, today) for run in runs]
+        runs = waive_runs(runs, inventory_paths, inventory)
     if not no_store:
         from hisguard.scanners.store import Store
 

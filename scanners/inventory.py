@@ -23,6 +23,8 @@ from hisguard.scanners.errors import InventoryError
 FACILITY_GROUP_PREFIX = "facility_"
 FUNCTION_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
 FACILITY_CODE = re.compile(r"^\d{5}$")
+# Ansible would read it as inventory; hisguard's waiver reader reads it (and names it in errors).
+WAIVERS_FILE = "hisguard_waivers.yml"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -258,7 +260,7 @@ def load_inventory(
     C.INVENTORY_UNPARSED_IS_FAILED = True
     C.INVENTORY_ANY_UNPARSED_IS_FAILED = True
 
-    loader = ansible_data_loader()
+    loader = ansible_data_loader(stand_ins={WAIVERS_FILE: {"all": {"vars": {}}}})
     _install_vault_secrets(loader, _vault_secret_files(vault_password_file))
     warnings: list[str] = []
     try:
@@ -267,7 +269,8 @@ def load_inventory(
     except AnsibleError as exc:
         _raise_refusal(loader)
         reason = _parse_reason(warnings) or _first_line(exc)
-        raise InventoryError(f"{paths[0]}: not a valid inventory ({reason})") from None
+        where = loader.failed[0] if loader.failed else paths[0]
+        raise InventoryError(f"{where}: not a valid inventory ({reason})") from None
     _raise_refusal(loader)  # a refused file that ansible only warned about and skipped
     variables = VariableManager(loader=loader, inventory=manager)
     try:

@@ -10,8 +10,8 @@ the parse and never build the expansion. Every refusal is an ``InputError``: one
 API (kept stable; other modules call it):
     read_regular_file(path, max_bytes) -> bytes
     check_regular_file(path, max_bytes) -> None
-    load_yaml_file(path, max_bytes=..., max_nodes=..., max_depth=...) -> Any
-    load_yaml_text(text, where, max_nodes=..., max_depth=...) -> Any
+    load_yaml_file(path, max_bytes=..., max_nodes=..., max_depth=..., dates=True) -> Any
+    load_yaml_text(text, where, max_nodes=..., max_depth=..., dates=True) -> Any
     check_yaml_text(text, where, max_nodes=..., max_depth=...) -> None
     load_json_bytes(data, max_bytes=..., max_depth=..., where=...) -> Any
     load_json_file(path, max_bytes=..., max_depth=...) -> Any
@@ -20,11 +20,13 @@ API (kept stable; other modules call it):
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,15 @@ MAX_NODES = 2_000_000
 MAX_DEPTH = 64
 INT64 = 2**63
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DatesAsTextLoader(_SAFE_LOADER):  # type: ignore[misc]
+    """Safe tags, but a timestamp stays the text it was: the caller judges ``2025-02-30`` itself."""
+
+
+_DatesAsTextLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _DatesAsTextLoader.construct_yaml_str
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
@@ -146,11 +157,22 @@ def _yaml_line(exc: yaml.YAMLError) -> str:
     return f"{at} ({problem})" if problem else at
 
 
-def load_yaml_text(text: str, where: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse YAML (safe tags only) after ``check_yaml_text``; every failure is an InputError."""
+def load_yaml_text(
+    text: str,
+    where: str,
+    *,
+    max_nodes: int = MAX_NODES,
+    max_depth: int = MAX_DEPTH,
+    dates: bool = True,
+) -> Any:
+    """Parse YAML (safe tags only) after ``check_yaml_text``; every failure is an InputError.
+
+    ``dates=False`` keeps timestamps as text, so one impossible date is the caller's per-entry
+    problem instead of making the whole document unreadable.
+    """
     check_yaml_text(text, where, max_nodes=max_nodes, max_depth=max_depth)
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=_SAFE_LOADER if dates else _DatesAsTextLoader)
     except yaml.YAMLError as exc:
         raise InputError(f"{where}: not valid YAML{_yaml_line(exc)}") from None
     except ValueError as exc:  # a timestamp such as 2025-02-30: the constructor raises ValueError
@@ -163,10 +185,11 @@ def load_yaml_file(
     *,
     max_nodes: int = MAX_NODES,
     max_depth: int = MAX_DEPTH,
+    dates: bool = True,
 ) -> Any:
     where = os.fsdecode(path)
     text = _text(read_regular_file(path, max_bytes), where)
-    return load_yaml_text(text, where, max_nodes=max_nodes, max_depth=max_depth)
+    return load_yaml_text(text, where, max_nodes=max_nodes, max_depth=max_depth, dates=dates)
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -245,9 +268,15 @@ def _check_tree(value: Any, where: str, max_depth: int) -> None:
 
 
 def ansible_data_loader(
-    max_bytes: int = MAX_YAML_BYTES, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH
+    max_bytes: int = MAX_YAML_BYTES,
+    max_nodes: int = MAX_NODES,
+    max_depth: int = MAX_DEPTH,
+    stand_ins: Mapping[str, Any] | None = None,
 ) -> Any:
     """An ansible DataLoader whose every YAML/JSON text passes ``check_yaml_text`` first.
+
+    ``stand_ins`` maps file names (``hisguard_waivers.yml``) that hisguard reads itself to the
+    data ansible gets instead: their problems are then reported by their own reader, naming them.
 
     ansible-core parses inventories, group_vars and host_vars through ``DataLoader.load`` (after
     reading and decrypting the file) with PyYAML: aliases are shared while parsing, but ansible's
@@ -260,9 +289,12 @@ def ansible_data_loader(
         # ansible wraps what a loader raises in its own errors (or a warning): callers look here.
         refusals: list[InputError]
 
+        failed: list[str]  # files ansible's own parser rejected, for a message naming them
+
         def __init__(self) -> None:
             super().__init__()
             self.refusals = []
+            self.failed = []
 
         def _refuse(self, exc: InputError) -> InputError:
             self.refusals.append(exc)
@@ -270,6 +302,8 @@ def ansible_data_loader(
 
         def load(self, data: str, file_name: str | None = None, *args: Any, **kwargs: Any) -> Any:
             where = str(file_name or "<inline YAML>")
+            if file_name and Path(file_name).name in (stand_ins or {}):
+                return copy.deepcopy((stand_ins or {})[Path(file_name).name])
             if isinstance(data, str):
                 try:
                     if len(data) > max_bytes:
@@ -279,7 +313,11 @@ def ansible_data_loader(
                     )
                 except InputError as exc:
                     raise self._refuse(exc) from None
-            return super().load(data, file_name, *args, **kwargs)
+            try:
+                return super().load(data, file_name, *args, **kwargs)
+            except Exception:
+                self.failed.append(where)
+                raise
 
         def _get_file_contents(self, file_name: str) -> tuple[bytes, bool]:
             path = Path(self.path_dwim(file_name))

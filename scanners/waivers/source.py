@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from hisguard.scanners.inventory import Inventory
+from hisguard.scanners.findings import Run, ScanError
+from hisguard.scanners.inventory import WAIVERS_FILE, Inventory
+from hisguard.scanners.safeload import InputError, load_yaml_file
+from hisguard.scanners.waivers.apply import apply_waivers, today_in_vietnam
 from hisguard.scanners.waivers.model import Waiver, WaiverError, parse_entry
 
-WAIVERS_FILE = "hisguard_waivers.yml"
+MAX_WAIVERS_BYTES = 1024 * 1024
 VARIABLE = "hisguard_waivers"
 
 
@@ -87,6 +89,39 @@ def load_waivers(inventory_paths: Sequence[str | os.PathLike[str]], inventory: I
     return waivers
 
 
+MODE_ENV = "HISGUARD_WAIVERS"  # "strict" (default) or "lenient" (the scheduled scan's unit sets it)
+
+
+def waive_runs(
+    runs: Sequence[Run], inventory_paths: Sequence[str | os.PathLike[str]], inventory: Inventory
+) -> list[Run]:
+    """The runs with the inventory's waivers applied.
+
+    Strict (default): a broken waiver stops the command (WaiverError, exit 2) so whoever edited
+    it sees it at once. Lenient (``HISGUARD_WAIVERS=lenient``, the unattended nightly scan): the
+    bad waivers are skipped, each one an error entry in every run, and the scan still runs.
+    """
+    mode = os.environ.get(MODE_ENV, "strict").strip() or "strict"
+    if mode not in ("strict", "lenient"):
+        raise WaiverError(f"{MODE_ENV}={mode[:20]!r}: expected strict or lenient")
+    problems: list[str] = []
+    if mode == "strict":
+        waivers = load_waivers(inventory_paths, inventory)
+    else:
+        waivers, problems = read_waivers(inventory_paths, inventory)
+    today = today_in_vietnam()
+    waived = []
+    for run in runs:
+        skipped = tuple(
+            ScanError(
+                scanner="waivers", target="waivers", message=f"waiver skipped: {p}", facility=run.facility
+            )
+            for p in problems
+        )
+        waived.append(replace(apply_waivers(run, waivers, today), errors=run.errors + skipped))
+    return waived
+
+
 def _add(parsed: tuple[Waiver | None, list[str]], waivers: list[Waiver], problems: list[str]) -> None:
     waiver, trouble = parsed
     problems += trouble
@@ -96,15 +131,10 @@ def _add(parsed: tuple[Waiver | None, list[str]], waivers: list[Waiver], problem
 
 def _file_entries(path: Path) -> tuple[list[Any], list[str]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [], [f"{path}: cannot read ({exc.strerror})"]
-    except UnicodeDecodeError:
-        return [], [f"{path}: is not UTF-8 text"]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        return [], [f"{path}: is not valid YAML{at}"]
+        # Dates stay text: an impossible one (2025-02-30) is that waiver's problem, not the file's.
+        data = load_yaml_file(path, MAX_WAIVERS_BYTES, dates=False)
+    except InputError as exc:
+        return [], [str(exc)]
     if data is None:
         return [], []
     entries: Any = None

@@ -161,8 +161,10 @@ hisguard_waivers:
 def test_file_inside_a_directory_inventory_is_read_once_and_ansible_accepts_it(tmp_path: Path) -> None:
     inv = write_inventory(tmp_path)
     (inv / WAIVERS_FILE).write_text(WAIVER_FILE, encoding="utf-8")
-    inventory = load_inventory([inv])  # Ansible parses the file too: as an inventory variable
-    assert "hisguard_waivers" in inventory.facility("75901").settings
+    # hisguard's inventory reader leaves the file to the waiver reader (which names it in errors);
+    # ansible-playbook parses it too, as an inventory variable, without a warning.
+    inventory = load_inventory([inv])
+    assert "hisguard_waivers" not in inventory.facility("75901").settings
     found = load_waivers([inv], inventory)
     assert [w.check for w in found] == ["H02", "N01"]  # not twice
     listed = subprocess.run(
@@ -198,7 +200,7 @@ def test_a_broken_waiver_stops_loading_with_one_line(tmp_path: Path) -> None:
     [
         ("hisguard_waivers: []\n", "expected all.vars.hisguard_waivers"),
         ("all:\n  vars:\n    hisguard_waivers: {check: H02}\n", "must be a list of waivers"),
-        ("all:\n  vars:\n    hisguard_waivers: [\n", "is not valid YAML at line"),
+        ("all:\n  vars:\n    hisguard_waivers: [\n", "not valid YAML at line"),
     ],
 )
 def test_malformed_files_are_named(tmp_path: Path, text: str, expected: str) -> None:
@@ -336,3 +338,57 @@ def test_check_with_a_bad_inventory_is_exit_2(
 ) -> None:
     result = run_cli(["waivers", "check", "-i", str(tmp_path / "missing")], monkeypatch, capsys)
     assert result.status == 2 and result.err.startswith("hisguard: error: ")
+
+
+# --- hostile and broken files (issue 13) ------------------------------------------------------------
+
+BAD_DATE_FILE = WAIVER_FILE.replace("expires: 2026-12-31", "expires: 2025-02-30")
+
+
+def test_an_impossible_date_names_the_waivers_file_not_the_inventory(tmp_path: Path) -> None:
+    inv = write_inventory(tmp_path)
+    (inv / WAIVERS_FILE).write_text(BAD_DATE_FILE, encoding="utf-8")
+    inventory = load_inventory([inv])  # the inventory itself is fine
+    with pytest.raises(WaiverError) as caught:
+        load_waivers([inv], inventory)
+    assert str(caught.value).startswith(f"{inv / WAIVERS_FILE}: waiver 1 (H02): expires '2025-02-30'")
+
+
+def test_an_alias_bomb_waivers_file_is_one_line_quickly(tmp_path: Path) -> None:
+    from tests.foundation.test_safeload import alias_bomb
+
+    inv = write_inventory(tmp_path)
+    bomb = "all:\n  vars:\n    hisguard_waivers:\n      - check: H02\n        x:\n" + alias_bomb("          ")
+    (inv / WAIVERS_FILE).write_text(bomb, encoding="utf-8")
+    _, problems = read_waivers([inv], load_inventory([inv]))
+    assert problems == [
+        f"{inv / WAIVERS_FILE}: expands to more than 2,000,000 values (YAML aliases nested too deep?)"
+    ]
+
+
+def test_strict_mode_stops_the_scan_and_lenient_mode_skips_the_bad_waiver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hisguard.scanners.waivers.source import waive_runs
+
+    inv = write_inventory(tmp_path)
+    (inv / WAIVERS_FILE).write_text(BAD_DATE_FILE, encoding="utf-8")
+    inventory = load_inventory([inv])
+    run = facility_run("75901", day(1))
+    with pytest.raises(WaiverError):
+        waive_runs([run], [inv], inventory)
+    monkeypatch.setenv("HISGUARD_WAIVERS", "lenient")
+    [done] = waive_runs([run], [inv], inventory)
+    assert [e.message for e in done.errors] == [
+        f"waiver skipped: {inv / WAIVERS_FILE}: waiver 1 (H02): expires '2025-02-30' is not a date (YYYY-MM-DD)"
+    ]
+    h02 = [f for f in done.findings if f.check_id.startswith("H02")]
+    assert h02 and all(f.status == Status.FAIL for f in h02)  # the bad waiver covers nothing
+    monkeypatch.setenv("HISGUARD_WAIVERS", "sometimes")
+    with pytest.raises(WaiverError, match="expected strict or lenient"):
+        waive_runs([run], [inv], inventory)
+
+
+def test_the_scheduled_scan_unit_runs_lenient() -> None:
+    unit = (REPO / "roles/scan_schedule/templates/hisguard-scan.service.j2").read_text(encoding="utf-8")
+    assert "Environment=HISGUARD_WAIVERS=lenient" in unit
