@@ -129,14 +129,16 @@ class RuleSet:
 
 
 def _read_yaml(path: Path) -> Any:
+    """A user's rules file: bounded (size, aliases, depth), UTF-8 text, regular file only."""
+    from hisguard.scanners.safeload import InputError, load_yaml_file
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read the rules file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise CatalogError(f"{path}:{where} not valid YAML") from None
+        return load_yaml_file(path, MAX_RULES_FILE_BYTES)
+    except InputError as exc:
+        raise CatalogError(f"rules file {exc}") from None
+
+
+MAX_RULES_FILE_BYTES = 4 * 1024 * 1024
 
 
 def _builtin() -> Any:
