@@ -47,9 +47,7 @@ class _DatesAsTextLoader(_SAFE_LOADER):  # type: ignore[misc]
     """Safe tags, but a timestamp stays the text it was: the caller judges ``2025-02-30`` itself."""
 
 
-_DatesAsTextLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _DatesAsTextLoader.construct_yaml_str
-)
+_DatesAsTextLoader.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsTextLoader.construct_yaml_str)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)

@@ -6,8 +6,8 @@ Goal: every cycle's ``lab down`` says "nothing left" and an independent look (/p
 ``ip``, cgroups) agrees. Prints each cycle's up/down seconds and the load average beside them.
 
 Needs root. Each cycle takes the shared lab lock (/tmp/hisguard-lab.lock) and releases it
-between cycles so others can use the lab; the busy process is this script's own child, stopped
-by its PID at the end.
+between cycles so others can use the lab; the busy process is this script's own child, started
+after the lock is taken and stopped by its PID before it is released.
 """
 
 from __future__ import annotations
@@ -69,33 +69,34 @@ def main() -> int:
     if os.geteuid() != 0:
         print("needs root", file=sys.stderr)
         return 2
-    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     failures = 0
-    try:
-        print(f"cpu-heavy process: pid {hog.pid}; anchor: 10/10 cycles leave nothing")
-        for cycle in range(1, args.cycles + 1):
-            with open(LOCK, "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
+    print("anchor: 10/10 cycles leave nothing, a CPU-heavy process running beside each")
+    for cycle in range(1, args.cycles + 1):
+        with open(LOCK, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            # The busy process runs only while this cycle holds the lab (not while waiting for it).
+            hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            try:
                 lab("down")
                 up_s, up = lab("up", "--all")
                 load_up = os.getloadavg()[0]
                 down_s, down = lab("down")
                 left = independent_leftovers()
+            finally:
+                hog.kill()
+                hog.wait()
                 fcntl.flock(lock, fcntl.LOCK_UN)
-            ok = up.returncode == 0 and down.returncode == 0 and not left
-            failures += not ok
-            said = (down.stdout.strip() or down.stderr.strip()).splitlines()[-1:]
-            print(
-                f"cycle {cycle:2d}: up {up_s:5.1f} s (rc {up.returncode}), down {down_s:5.1f} s "
-                f"(rc {down.returncode}: {said[0] if said else '-'}), load {load_up:.2f}, "
-                f"left: {left or 'nothing'}",
-                flush=True,
-            )
-            if up.returncode:
-                print(f"  up said: {up.stderr.strip().splitlines()[-1:]}")
-    finally:
-        hog.kill()
-        hog.wait()
+        ok = up.returncode == 0 and down.returncode == 0 and not left
+        failures += not ok
+        said = (down.stdout.strip() or down.stderr.strip()).splitlines()[-1:]
+        print(
+            f"cycle {cycle:2d}: up {up_s:5.1f} s (rc {up.returncode}), down {down_s:5.1f} s "
+            f"(rc {down.returncode}: {said[0] if said else '-'}), load {load_up:.2f}, "
+            f"left: {left or 'nothing'}",
+            flush=True,
+        )
+        if up.returncode:
+            print(f"  up said: {up.stderr.strip().splitlines()[-1:]}")
     print(f"{args.cycles - failures}/{args.cycles} cycles clean (goal {args.cycles}/{args.cycles})")
     return 1 if failures else 0
 

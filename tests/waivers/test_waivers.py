@@ -380,7 +380,8 @@ def test_strict_mode_stops_the_scan_and_lenient_mode_skips_the_bad_waiver(
     monkeypatch.setenv("HISGUARD_WAIVERS", "lenient")
     [done] = waive_runs([run], [inv], inventory)
     assert [e.message for e in done.errors] == [
-        f"waiver skipped: {inv / WAIVERS_FILE}: waiver 1 (H02): expires '2025-02-30' is not a date (YYYY-MM-DD)"
+        f"waiver skipped: {inv / WAIVERS_FILE}: waiver 1 (H02): "
+        "expires '2025-02-30' is not a date (YYYY-MM-DD)"
     ]
     h02 = [f for f in done.findings if f.check_id.startswith("H02")]
     assert h02 and all(f.status == Status.FAIL for f in h02)  # the bad waiver covers nothing
