@@ -17,6 +17,7 @@ from hisguard.scanners import __version__
 from hisguard.scanners.cli_options import inventory_options, open_inventory
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Facility
+from hisguard.scanners.terminal import terminal_safe
 
 
 class LazyGroup(click.Group):
@@ -89,24 +90,28 @@ def inventory_show(
     from rich.console import Console
     from rich.table import Table
 
+    from hisguard.scanners.terminal import cell
+
     console = Console()
     for fac in facilities:
-        table = Table(title=f"{fac.code} · {fac.name} · {fac.province}")
+        table = Table(title=cell(f"{fac.code} · {fac.name} · {fac.province}"))
         for column in ("host", "address", "groups", "allowed TCP ports"):
             table.add_column(column)
         for host in fac.hosts:
             table.add_row(
-                host.name,
-                f"{host.address}:{host.port}",
-                ", ".join(g for g in host.groups if not g.startswith("facility_")),
-                ", ".join(str(p) for p in host.allowed_tcp_ports),
+                cell(host.name),
+                cell(f"{host.address}:{host.port}"),
+                cell(", ".join(g for g in host.groups if not g.startswith("facility_"))),
+                cell(", ".join(str(p) for p in host.allowed_tcp_ports)),
             )
         console.print(table)
         console.print(
-            f"networks: {', '.join(map(str, fac.networks))}  "
-            f"exclude: {', '.join(map(str, fac.scan_exclude)) or '-'}  "
-            f"management: {', '.join(map(str, fac.management_networks)) or '-'}  "
-            f"portal accounts: {len(fac.portal_accounts)}"
+            cell(
+                f"networks: {', '.join(map(str, fac.networks))}  "
+                f"exclude: {', '.join(map(str, fac.scan_exclude)) or '-'}  "
+                f"management: {', '.join(map(str, fac.management_networks)) or '-'}  "
+                f"portal accounts: {len(fac.portal_accounts)}"
+            )
         )
 
 
@@ -173,7 +178,8 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except HisguardError as exc:
-        click.echo(f"hisguard: error: {exc}", err=True)
+        # The message may quote a file name or a host's answer: escaped, it stays one line.
+        click.echo(f"hisguard: error: {terminal_safe(exc)}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("hisguard: interrupted", err=True)

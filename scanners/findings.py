@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -247,16 +249,46 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def raw_bytes(text: str | bytes) -> bytes:
+    """The bytes ``text`` stands for.
+
+    A file name that is not UTF-8 arrives as a str holding surrogate escapes (os.fsdecode): it
+    gets its original bytes back, so two such names never share a fingerprint.
+    """
+    if isinstance(text, bytes):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name produced (JSON "\ud800")
+        return text.encode("utf-8", "surrogatepass")
+
+
+def display_path(path: str | bytes) -> str:
+    r"""``path`` as valid text for documents, stores and screens: bytes that are not UTF-8 become
+    ``\xNN`` (``\uDXXX`` for a lone surrogate); valid text, including Vietnamese, is unchanged."""
+    text = os.fsdecode(path) if isinstance(path, bytes) else path
+    if not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub(_escape_surrogate, text)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def evidence_digest(material: str | bytes) -> str:
     """A plain SHA-256 of evidence material, for feeding :func:`fingerprint` only."""
-    raw = material.encode("utf-8") if isinstance(material, str) else material
-    return hashlib.sha256(raw).hexdigest()
+    return hashlib.sha256(raw_bytes(material)).hexdigest()
 
 
 def fingerprint(
     check_id: str,
     host: str,
-    resource: str,
+    resource: str | bytes,
     evidence_material: str | bytes = "",
     key: bytes | None = None,
 ) -> str:
@@ -268,8 +300,9 @@ def fingerprint(
     same problem.
     """
     mac_key = key if key is not None else installation_key()
-    message = "\x1f".join((check_id, host, resource, evidence_digest(evidence_material)))
-    return hmac.new(mac_key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    parts = (raw_bytes(check_id), raw_bytes(host), raw_bytes(resource))
+    message = b"\x1f".join((*parts, evidence_digest(evidence_material).encode()))
+    return hmac.new(mac_key, message, hashlib.sha256).hexdigest()
 
 
 def keyed_digest(value: str | bytes, purpose: str, key: bytes | None = None) -> str:
@@ -279,5 +312,5 @@ def keyed_digest(value: str | bytes, purpose: str, key: bytes | None = None) -> 
     matched against another's.
     """
     mac_key = key if key is not None else installation_key()
-    raw = value.encode("utf-8") if isinstance(value, str) else value
+    raw = raw_bytes(value)
     return hmac.new(mac_key, purpose.encode("utf-8") + b"\x00" + raw, hashlib.sha256).hexdigest()

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from hisguard.scanners import __version__
 from hisguard.scanners.findings import Finding, Run, Severity, Status
+from hisguard.scanners.terminal import cell
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -67,14 +68,15 @@ def render_table(runs: Sequence[Run], lang: str = "vi", show_passed: bool = Fals
                 continue
             shown += 1
             resource = finding.resource + (f":{finding.line}" if finding.line else "")
+            status = "" if finding.status == Status.FAIL else f" ({finding.status.value})"
+            # Every value may come from a scanned host: shown escaped, never parsed as markup.
             table.add_row(
-                f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.value}[/]"
-                + ("" if finding.status == Status.FAIL else f" ({finding.status.value})"),
-                finding.check_id,
-                finding.host,
-                resource,
-                finding.title.get(lang),
-                finding.evidence,
+                cell(finding.severity.value, SEVERITY_STYLE[finding.severity]) + cell(status),
+                cell(finding.check_id),
+                cell(finding.host),
+                cell(resource),
+                cell(finding.title.get(lang)),
+                cell(finding.evidence),
             )
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
@@ -84,7 +86,7 @@ def render_table(runs: Sequence[Run], lang: str = "vi", show_passed: bool = Fals
         console.print("no findings" if lang == "en" else "không có phát hiện nào")
     for run in runs:
         for error in run.errors:
-            console.print(f"error: {error.scanner} {error.target}: {error.message}", markup=False)
+            console.print(cell(f"error: {error.scanner} {error.target}: {error.message}"))
     return buffer.getvalue()
 
 

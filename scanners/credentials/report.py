@@ -20,7 +20,7 @@ from hisguard.scanners.credentials.places import Places
 from hisguard.scanners.credentials.redact import evidence, length_class, secret_fingerprint, username_label
 from hisguard.scanners.credentials.rules import RuleSet
 from hisguard.scanners.credentials.weak import WeakPasswords
-from hisguard.scanners.findings import Finding, Severity, Status, Text, fingerprint
+from hisguard.scanners.findings import Finding, Severity, Status, Text, display_path, fingerprint
 
 SCANNER = "credentials"
 MAX_LINES = 200
@@ -39,6 +39,17 @@ class HostResult:
     confs: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _displayable(value: Any) -> Any:
+    """``value`` with every string (paths in details, folder names as keys) made valid text."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, Mapping):
+        return {_displayable(k): _displayable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_displayable(v) for v in value)
+    return value
 
 
 def shift(severity: Severity, steps: int) -> Severity:
@@ -76,17 +87,18 @@ class Reporter:
             severity=severity or meta.severity,
             facility=self.facility,
             host=host,
-            resource=resource,
+            # A path is bytes: the fingerprint keeps them all, what is shown escapes non-UTF-8 ones.
+            resource=display_path(resource),
             title=title or meta.title,
             fingerprint=fingerprint(check_id, host, resource, material),
             scanner=SCANNER,
-            evidence=evidence_text,
+            evidence=display_path(evidence_text),
             rationale=meta.rationale,
             remediation=meta.remediation,
             references=meta.references,
             line=line,
             column=column,
-            details=dict(details or {}),
+            details=_displayable(dict(details or {})),
         )
 
     # --- secrets ---------------------------------------------------------------------------------

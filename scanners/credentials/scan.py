@@ -13,7 +13,7 @@ from hisguard.scanners.credentials.report import SCANNER, HostResult, Reporter, 
 from hisguard.scanners.credentials.rules import RuleSet, load_rules, rules_from_variable
 from hisguard.scanners.credentials.weak import WeakPasswords
 from hisguard.scanners.errors import HisguardError
-from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
+from hisguard.scanners.findings import Finding, Run, ScanError, display_path, utcnow
 from hisguard.scanners.inventory import Facility, HostTarget
 
 MAX_ERRORS_PER_HOST = 20
@@ -22,7 +22,7 @@ DEFAULT_BUDGET = 900.0
 
 
 def _errors(host: str, messages: Sequence[str], facility: str) -> list[ScanError]:
-    unique = sorted(set(messages))
+    unique = sorted({display_path(m) for m in messages})  # they name paths, which may not be UTF-8
     errors = [ScanError(SCANNER, host, message, facility) for message in unique[:MAX_ERRORS_PER_HOST]]
     if len(unique) > MAX_ERRORS_PER_HOST:
         errors.append(
