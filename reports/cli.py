@@ -193,8 +193,8 @@ def report_command(
     else:
         from hisguard.scanners.store import Store
 
-        store = Store(store_url)
-        source = StoreSource(store)
+        store = Store(store_url, read_only=True)  # a report only reads
+        source = StoreSource(store, trend_length)
         where = "the store"
     try:
         if username:

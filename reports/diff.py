@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,7 +35,7 @@ def compare(history: FacilityHistory, snaps: Sequence[Snapshot] | None = None) -
     failing = {f.fingerprint: f for f in current.findings if f.status == Status.FAIL}
     previous = history.previous
     before = {f.fingerprint: f for f in previous.findings if f.status == Status.FAIL} if previous else {}
-    seen_earlier = {fp for snap in history.earlier for fp in snap.failing}
+    seen_earlier = {fp for snap in history.earlier for fp in snap.failing} | history.failed_before_previous
 
     change_of: dict[str, Change] = {}
     for fp in failing:
@@ -95,15 +95,21 @@ def compare(history: FacilityHistory, snaps: Sequence[Snapshot] | None = None) -
             for f in fixed
         ),
     )
-    return Comparison(changes, change_of, _first_failed(snaps or snapshots(history), failing))
+    first = _first_failed(snaps or snapshots(history), failing, history.first_failed)
+    return Comparison(changes, change_of, first)
 
 
-def _first_failed(snaps: Sequence[Snapshot], failing: dict[str, Finding]) -> dict[str, datetime]:
+def _first_failed(
+    snaps: Sequence[Snapshot], failing: dict[str, Finding], known: Mapping[str, datetime]
+) -> dict[str, datetime]:
     first: dict[str, datetime] = {}
     for snap in snaps:
         for fp in snap.failing:
             if fp in failing and fp not in first:
                 first[fp] = snap.finished_at
+    for fp, when in known.items():  # scans older than the snapshots given
+        if fp in failing and (fp not in first or when < first[fp]):
+            first[fp] = when
     return first
 
 

@@ -77,12 +77,21 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class FacilityHistory:
-    """The current scan in full, the previous one in full (for the diff), older ones in short."""
+    """The current scan in full, the previous one in full (for the diff), older ones in short.
+
+    A document source gives every older scan in ``earlier``. The store gives only the ones the
+    trend shows, and says what the others knew through the two last fields, so that reading a
+    facility's history costs the same whatever the number of its older scans.
+    """
 
     facility: str
     current: Scan
     previous: Scan | None = None
     earlier: tuple[Snapshot, ...] = ()  # before ``previous``, oldest first
+    # Failing now and failing in some scan before ``previous`` (whether or not in ``earlier``).
+    failed_before_previous: frozenset[str] = frozenset()
+    # Failing now: when the earliest scan in which it failed finished (whether or not in ``earlier``).
+    first_failed: Mapping[str, datetime] = field(default_factory=dict)
 
 
 def group_runs(runs: Iterable[Run]) -> list[tuple[Run, ...]]:

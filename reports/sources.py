@@ -15,14 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
+from hisguard.reports.build import DEFAULT_TREND_LENGTH
 from hisguard.reports.facts import account_of
-from hisguard.reports.scans import FacilityHistory, Scan, Snapshot, group_runs, history_from_scans
-from hisguard.scanners.errors import HisguardError, StoreError
-from hisguard.scanners.findings import Finding, Run, ScanError, Severity, Status
+from hisguard.reports.scans import FacilityHistory, Scan, group_runs, history_from_scans
+from hisguard.reports.store_history import StoredScans
+from hisguard.scanners.errors import HisguardError
+from hisguard.scanners.findings import Finding, Run, ScanError, Status
 from hisguard.scanners.store import Store
-from hisguard.scanners.store import findings as findings_table
 
 ACCOUNT_STATUSES = (Status.FAIL, Status.WAIVED)
 
@@ -194,97 +193,49 @@ class DocumentSource:
 
 
 class StoreSource:
-    """Scans read from a :class:`~scanners.store.Store`."""
+    """Scans read from a :class:`~scanners.store.Store`, through its methods only.
 
-    def __init__(self, store: Store) -> None:
+    A report shows the current scan against the previous one and a trend of ``trend_length``
+    scans: those are read, and nothing older (see :mod:`reports.store_history`).
+    """
+
+    def __init__(self, store: Store, trend_length: int = DEFAULT_TREND_LENGTH) -> None:
         self.store = store
-        self._groups: dict[str, list[tuple[Run, ...]]] = {}
+        self.trend_length = trend_length
+        self._scans: dict[str, StoredScans] = {}
+
+    def _stored(self, facility: str) -> StoredScans:
+        if facility not in self._scans:
+            self._scans[facility] = StoredScans(self.store, facility)
+        return self._scans[facility]
 
     def facilities(self) -> list[str]:
         return self.store.facilities()
 
-    def _scan_groups(self, facility: str) -> list[tuple[Run, ...]]:
-        if facility not in self._groups:
-            self._groups[facility] = group_runs(self.store.runs(facility))
-        return self._groups[facility]
-
-    def _full(self, group: tuple[Run, ...]) -> Scan:
-        return Scan(tuple(self.store.load_run(run.id) for run in group))
-
     def history(self, facility: str) -> FacilityHistory | None:
-        groups = self._scan_groups(facility)
-        if not groups:
+        scans = self._stored(facility)
+        if not len(scans):
             return None
-        current = self._full(groups[-1])
-        previous = self._full(groups[-2]) if len(groups) > 1 else None
-        return FacilityHistory(facility, current, previous, self._snapshots(groups[:-2]))
-
-    def _snapshots(self, groups: Sequence[tuple[Run, ...]]) -> tuple[Snapshot, ...]:
-        """Older scans as fingerprint lists: one query, no JSON documents parsed."""
-        if not groups:
-            return ()
-        scan_of = {run.id: index for index, group in enumerate(groups) for run in group}
-        failing: list[dict[str, tuple[str, Severity]]] = [{} for _ in groups]
-        query = sa.select(
-            findings_table.c.run_id,
-            findings_table.c.fingerprint,
-            findings_table.c.check_id,
-            findings_table.c.severity,
-        ).where(findings_table.c.run_id.in_(list(scan_of)), findings_table.c.status == Status.FAIL.value)
-        try:
-            with self.store.engine.connect() as conn:
-                for run_id, fp, check_id, severity in conn.execute(query):
-                    failing[scan_of[run_id]][fp] = (check_id, Severity(severity))
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the store: {type(exc).__name__}") from None
-        return tuple(
-            Snapshot(
-                finished_at=max(run.finished_at for run in group),
-                scanners=tuple(dict.fromkeys(s for run in group for s in run.scanners)),
-                failing=failing[index],
-            )
-            for index, group in enumerate(groups)
-        )
+        # The trend shows current, previous and trend_length - 2 scans before them.
+        return scans.history(-1, earlier=max(self.trend_length - 2, 0))
 
     def names(self, facility: str) -> FacilityNames:
         return FacilityNames()  # the store keeps no facility names: they come from the inventory
 
     def latest_runs(self, facility: str) -> tuple[str, ...]:
-        groups = self._scan_groups(facility)
+        groups = self._stored(facility).groups
         return tuple(run.id for run in groups[-1]) if groups else ()
 
     def latest_time(self, facility: str) -> datetime | None:
-        groups = self._scan_groups(facility)
-        return max(run.finished_at for run in groups[-1]) if groups else None
+        scans = self._stored(facility)
+        return scans.finished_at(-1) if len(scans) else None
 
     def sightings(self, query: AccountQuery, facility: str | None = None) -> list[Sighting]:
-        runs = {run.id: run for run in self.store.runs(facility)}
-        table = findings_table
-        statement = sa.select(table.c.run_id, table.c.document).where(
-            table.c.status.in_([s.value for s in ACCOUNT_STATUSES])
-        )
-        if facility:
-            statement = statement.where(table.c.run_id.in_(list(runs)))
         terms = query.terms()
-        if all(re.fullmatch(r"[\w.@-]+", term) for term in terms):
-            # A cheap filter before parsing documents; query.matches() still decides.
-            statement = statement.where(
-                sa.or_(*(table.c.document.ilike(f"%{_like_escape(term)}%", escape="\\") for term in terms))
-            )
-        result = []
-        try:
-            with self.store.engine.connect() as conn:
-                for run_id, document in conn.execute(statement):
-                    run = runs.get(run_id)
-                    if run is None:
-                        continue
-                    finding = Finding.from_dict(json.loads(document))
-                    if query.matches(finding, run.facility):
-                        result.append(Sighting(run.facility, finding, run_id, run.finished_at))
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the store: {type(exc).__name__}") from None
-        return result
-
-
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # A cheap filter in the store before documents are judged; query.matches() decides.
+        cheap = terms if all(re.fullmatch(r"[\w.@-]+", term) for term in terms) else ()
+        return [
+            Sighting(run.facility, finding, run.id, run.finished_at)
+            for run, finding in self.store.findings_containing(cheap, ACCOUNT_STATUSES, facility)
+            if query.matches(finding, run.facility)
+        ]

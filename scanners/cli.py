@@ -49,7 +49,7 @@ TOP_COMMANDS = {
     "report": "hisguard.reports.cli:report_command",
     "lab": "hisguard.lab.cli:lab",
     "waivers": "hisguard.scanners.waivers.command:waivers",
-    "history": "hisguard.scanners.history.command:history",
+    "history": "hisguard.reports.history.command:history",
     "ingest": "hisguard.scanners.ingest.command:ingest",
 }
 SCAN_COMMANDS = {

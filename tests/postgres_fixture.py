@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,18 @@ def postgres_server() -> Iterator[PostgresServer]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
+    with running_server() as server:
+        yield server
+
+
+def available() -> str | None:
+    """None when a server can be started here, else why not (benches print it and go on)."""
+    return _skip_reason()
+
+
+@contextmanager
+def running_server() -> Iterator[PostgresServer]:
+    """A started server, stopped and removed on leaving (also used by bench/store)."""
     # Not pytest's tmp dir: it is private to root, and the server runs as postgres.
     base = Path(tempfile.mkdtemp(prefix="hisguard-pg-"))
     data, log = base / "data", base / "server.log"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from hisguard.reports.history.render import render_json, render_table
+from hisguard.reports.history.timeline import stored_timeline
 from hisguard.scanners.cli_options import inventory_options, open_inventory
-from hisguard.scanners.history.render import render_json, render_table
-from hisguard.scanners.history.timeline import timeline
 from hisguard.scanners.output import EXIT_OK
 from hisguard.scanners.store import Store
 
@@ -38,14 +38,12 @@ def history(
 ) -> int:
     """Show a facility's scans, newest first: new, fixed, still open and regressed findings."""
     fac = open_inventory(inventory_paths, vault_password_file).facility(facility)
-    store = Store(store_url)
+    store = Store(store_url, read_only=True)
     try:
-        # Every run is needed, not only the last ones shown: "regressed" looks at all earlier scans.
-        runs = [store.load_run(run.id) for run in store.runs(fac.code)]
-        tracked = store.tracked(fac.code)
+        # Only the scans shown are read: what older ones knew comes from the tracked problems.
+        entries = stored_timeline(store, fac.code, last)
     finally:
         store.close()
-    entries = timeline(runs, tracked)[:last]
     if output_format == "json":
         click.echo(render_json(fac, entries), nl=False)
     else:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from hisguard.reports.history import timeline
 from hisguard.scanners.findings import Run
-from hisguard.scanners.history import timeline
 from hisguard.scanners.store import Store
 from hisguard.scanners.waivers import Waiver, apply_waivers
 from tests.ingest.cli import run_cli

@@ -5,6 +5,6 @@ so the history and the reports always agree on what is new, fixed, still open or
 this package only lays it out per scan and adds each problem's first-seen date from the store.
 """
 
-from hisguard.scanners.history.timeline import Item, ScanChanges, timeline
+from hisguard.reports.history.timeline import Item, ScanChanges, timeline
 
 __all__ = ["Item", "ScanChanges", "timeline"]

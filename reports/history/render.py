@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
+from hisguard.reports.history.timeline import Item, ScanChanges
 from hisguard.scanners import __version__
-from hisguard.scanners.history.timeline import Item, ScanChanges
 from hisguard.scanners.inventory import Facility
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -9,8 +9,9 @@ from datetime import datetime
 from hisguard.reports.diff import compare
 from hisguard.reports.model import Change, Changes
 from hisguard.reports.scans import FacilityHistory, Scan, Snapshot, group_runs
+from hisguard.reports.store_history import StoredScans
 from hisguard.scanners.findings import Finding, Run, Severity, Status, Text
-from hisguard.scanners.store import TrackedProblem
+from hisguard.scanners.store import Store, TrackedProblem
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,39 @@ class ScanChanges:
 
 
 def timeline(runs: Sequence[Run], tracked: Mapping[str, TrackedProblem]) -> list[ScanChanges]:
-    """The facility's scans, newest first; ``runs`` need their findings (``Store.load_run``)."""
+    """Every scan of the given runs, newest first; ``runs`` need their findings."""
     scans = [Scan(group) for group in group_runs(runs)]
     snaps = [Snapshot.of(scan) for scan in scans]
-    result = []
-    for index, scan in enumerate(scans):
-        history = FacilityHistory(
+    histories = [
+        FacilityHistory(
             facility=scan.facility,
             current=scan,
             previous=scans[index - 1] if index else None,
             earlier=tuple(snaps[: max(index - 1, 0)]),
         )
-        comparison = compare(history, snaps[: index + 1])
+        for index, scan in enumerate(scans)
+    ]
+    return changes_of(histories, tracked)
+
+
+def stored_timeline(store: Store, facility: str, last: int) -> list[ScanChanges]:
+    """The facility's ``last`` scans from the store, newest first: reads those scans only."""
+    scans = StoredScans(store, facility)
+    shown = range(max(0, len(scans) - last), len(scans))
+    scans.scans([i for i in range(max(0, shown.start - 1), shown.stop)])  # one read for all of them
+    histories = [scans.history(index) for index in shown]
+    fingerprints = {f.fingerprint for h in histories for f in h.current.findings if f.status == Status.FAIL}
+    return changes_of(histories, store.tracked(facility, fingerprints))
+
+
+def changes_of(
+    histories: Sequence[FacilityHistory], tracked: Mapping[str, TrackedProblem]
+) -> list[ScanChanges]:
+    """Each history's scan with its changes against the one before, newest first."""
+    result = []
+    for history in histories:
+        scan = history.current
+        comparison = compare(history)
         lists: dict[Change, list[Item]] = {change: [] for change in Change}
         for finding in scan.findings:
             change = comparison.change_of.get(finding.fingerprint)
