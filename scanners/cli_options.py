@@ -74,7 +74,12 @@ def output_options(func: F) -> F:
 def open_inventory(paths: Sequence[str], vault_password_file: str | None) -> Inventory:
     if not paths:
         raise click.UsageError("an inventory is required (-i PATH)")
-    return load_inventory(paths, vault_password_file)
+    inventory = load_inventory(paths, vault_password_file)
+    from hisguard.scanners.terminal import terminal_safe
+
+    for warning in inventory.warnings:
+        click.echo(f"hisguard: warning: {terminal_safe(warning)}", err=True)
+    return inventory
 
 
 def finish_scan(

@@ -110,6 +110,8 @@ class Facility:
 class Inventory:
     sources: tuple[str, ...]
     facilities: Mapping[str, Facility]
+    # One line each: values that load but look wrong (a typo'd key, a host outside its networks).
+    warnings: tuple[str, ...] = ()
 
     def facility(self, code: str) -> Facility:
         if not FACILITY_CODE.match(code):
@@ -158,6 +160,113 @@ def matches_limit(host: HostTarget, pattern: str) -> bool:
             any_positive = True
             included = included or hit
     return included or not any_positive
+
+
+# Variables hisguard and its roles read: an unknown facility_*/hisguard_* key close to one of
+# these is almost surely a typo (``facility_netwroks``), which would silently change a result.
+KNOWN_VARIABLES = frozenset(
+    {
+        "facility_code",
+        "facility_name",
+        "facility_province",
+        "facility_networks",
+        "facility_scan_exclude",
+        "hisguard_allowed_tcp_ports",
+        "hisguard_credential_max_file_mb",
+        "hisguard_credential_rules",
+        "hisguard_credential_search_roots",
+        "hisguard_credential_store_dir",
+        "hisguard_credential_store_group",
+        "hisguard_credential_sudo",
+        "hisguard_credential_time_budget",
+        "hisguard_credential_web_roots",
+        "hisguard_known_hosts_file",
+        "hisguard_lockout_max_attempts",
+        "hisguard_log_retention_days",
+        "hisguard_management_networks",
+        "hisguard_nmap_host_timeout",
+        "hisguard_nmap_max_addresses",
+        "hisguard_nmap_max_rate",
+        "hisguard_nmap_max_retries",
+        "hisguard_nmap_scan_type",
+        "hisguard_nmap_timeout",
+        "hisguard_nmap_timing",
+        "hisguard_nmap_version_intensity",
+        "hisguard_password_max_days",
+        "hisguard_password_min_length",
+        "hisguard_portal_accounts",
+        "hisguard_review_period_months",
+        "hisguard_session_timeout_seconds",
+        "hisguard_suid_allowed",
+        "hisguard_waivers",
+    }
+)
+# A facility's own LAN: a network wider than this is a mistake (0.0.0.0/0 would scan the Internet).
+MIN_PREFIX = {4: 8, 6: 32}
+
+
+def _check_name(name: str, what: str, source: str) -> None:
+    """A host name goes into SSH, nmap, documents and terminals: it must be plain valid text."""
+    from hisguard.scanners.terminal import terminal_safe
+
+    shown = terminal_safe(name)
+    if shown != name:
+        raise InventoryError(
+            f"{source}: {what} name '{shown}' holds bytes that are not UTF-8 or control characters"
+        )
+
+
+def _typo_warnings(keys: Sequence[str], where: str) -> list[str]:
+    from difflib import get_close_matches
+
+    found = []
+    for key in sorted(keys):
+        if key in KNOWN_VARIABLES or not key.startswith(("facility_", "hisguard_")):
+            continue
+        close = get_close_matches(key, KNOWN_VARIABLES, n=1, cutoff=0.85)
+        if close:
+            found.append(f"{where}: unknown variable {key} (did you mean {close[0]}?); it is ignored")
+    return found
+
+
+def _scope_warnings(facility: Facility) -> list[str]:
+    """Hosts whose address (literal, or from /etc/hosts) lies outside the facility's networks."""
+    found = []
+    for host in facility.hosts:
+        addresses = _static_addresses(host.address)
+        if not addresses:
+            continue  # a DNS name: resolved (and refused if outside) only before connecting
+        outside = [
+            a for a in addresses if not any(a in net for net in facility.networks if a.version == net.version)
+        ]
+        if outside:
+            kind = "address" if str(outside[0]) == host.address else f"name {host.address!r} resolves to"
+            found.append(
+                f"facility {facility.code}: host {host.name}: {kind} {outside[0]} is outside the "
+                f"facility's networks ({', '.join(map(str, facility.networks))}); scanners will refuse it"
+            )
+    return found
+
+
+def _static_addresses(name: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """``name`` as an address, or its /etc/hosts entries: no DNS query is sent while loading."""
+    try:
+        return [ipaddress.ip_address(name)]
+    except ValueError:
+        pass
+    found = []
+    try:
+        lines = Path("/etc/hosts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 2 and name in fields[1:]:
+            try:
+                found.append(ipaddress.ip_address(fields[0].split("%", 1)[0]))
+            except ValueError:
+                continue
+    return found
 
 
 # --- reading through ansible-core -------------------------------------------------------------
@@ -274,6 +383,8 @@ def load_inventory(
     _raise_refusal(loader)  # a refused file that ansible only warned about and skipped
     variables = VariableManager(loader=loader, inventory=manager)
     try:
+        if len(paths) > 1:
+            _refuse_conflicting_sources(paths, loader)
         return _build(manager, variables, loader, paths)
     except InventoryError:
         _raise_refusal(loader)
@@ -281,6 +392,28 @@ def load_inventory(
     except AnsibleError as exc:  # group_vars/host_vars read while building
         _raise_refusal(loader)
         raise InventoryError(f"{paths[0]}: not a valid inventory ({_first_line(exc)})") from None
+
+
+def _refuse_conflicting_sources(paths: list[str], loader: Any) -> None:
+    """Two ``-i`` sources giving one facility different values for the same variable: ansible
+    would silently keep the last (a facility's networks replaced by another file's)."""
+    from ansible.inventory.manager import InventoryManager
+
+    seen: dict[tuple[str, str], tuple[str, Any]] = {}
+    for path in paths:
+        manager = InventoryManager(loader=loader, sources=[path])
+        for name, group in sorted(manager.groups.items()):
+            if not name.startswith(FACILITY_GROUP_PREFIX):
+                continue
+            for key, value in _group_vars(group, loader, [path], own=True).items():
+                if not key.startswith(("facility_", "hisguard_")):
+                    continue
+                first = seen.setdefault((name, key), (path, value))
+                if first[0] != path and first[1] != value:
+                    raise InventoryError(
+                        f"{path}: {name}: {key} is also set, differently, in {first[0]}: "
+                        "give each facility's variables in one inventory source"
+                    )
 
 
 def _raise_refusal(loader: Any) -> None:
@@ -312,6 +445,7 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
         raise InventoryError(f"{source}: no facility group (a group named facility_<5-digit code>)")
 
     facility_of_host: dict[str, str] = {}
+    warnings: list[str] = []
     for group_name, group in sorted(facility_groups.items()):
         code = group_name[len(FACILITY_GROUP_PREFIX) :]
         if not FACILITY_CODE.match(code):
@@ -325,6 +459,7 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
             facility_of_host[host.name] = code
 
     for host in manager.get_hosts():
+        _check_name(host.name, "host", source)
         if host.name not in facility_of_host:
             raise InventoryError(f"{source}: host {host.name} is in no facility group")
 
@@ -342,6 +477,8 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
         code = facility_of_host[host.name]
         target = _host_target(host, code, wanted, raw, source)
         hosts_by_facility.setdefault(code, []).append(target)
+        # The host's own variables only: what it inherits is checked once, on its group.
+        warnings += _typo_warnings(list(host.get_vars()), f"{source}: host {host.name}")
 
     for group_name in sorted(facility_groups):
         code = group_name[len(FACILITY_GROUP_PREFIX) :]
@@ -352,19 +489,22 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
         except AnsibleError as exc:
             raise InventoryError(f"{source}: group {group_name}: {_first_line(exc)}") from None
         facilities[code] = _facility(code, plain, group_vars, hosts_by_facility.get(code, []), source)
-    return Inventory(sources=tuple(paths), facilities=facilities)
+        warnings += _typo_warnings(list(plain), f"{source}: group {group_name}")
+        warnings += _scope_warnings(facilities[code])
+    return Inventory(sources=tuple(paths), facilities=facilities, warnings=tuple(dict.fromkeys(warnings)))
 
 
-def _group_vars(group: Any, loader: Any, paths: list[str]) -> dict[str, Any]:
+def _group_vars(group: Any, loader: Any, paths: list[str], own: bool = False) -> dict[str, Any]:
     """A group's own variables: inline ones, then group_vars/ files beside each source.
 
     VariableManager only answers per host; a facility's variables must be readable even when
     the facility has no host yet, so ask the host_group_vars plugin for the group directly.
+    ``own``: the group's alone, without what its parent groups (``all``) give it.
     """
     from ansible.plugins.loader import vars_loader
     from ansible.utils.vars import combine_vars
 
-    entities = [*sorted(group.get_ancestors(), key=lambda g: g.depth), group]
+    entities = [group] if own else [*sorted(group.get_ancestors(), key=lambda g: g.depth), group]
     merged: dict[str, Any] = {}
     for entity in entities:
         merged = combine_vars(merged, entity.get_vars())
@@ -422,9 +562,15 @@ def _networks(value: Any, what: str, where: str) -> tuple[Network, ...]:
     result = []
     for item in value:
         try:
-            result.append(ipaddress.ip_network(str(item), strict=True))
+            network = ipaddress.ip_network(str(item), strict=True)
         except ValueError as exc:
             raise InventoryError(f"{where}: {what}: {item!r} is not a valid CIDR ({exc})") from None
+        if network.prefixlen < MIN_PREFIX[network.version]:
+            raise InventoryError(
+                f"{where}: {what}: {network} is wider than /{MIN_PREFIX[network.version]}: "
+                "list the facility's own networks"
+            )
+        result.append(network)
     return tuple(result)
 
 
@@ -448,10 +594,13 @@ def _ports(value: Any, where: str) -> tuple[int, ...]:
 def _host_target(host: Any, code: str, wanted: dict[str, Any], raw: Any, source: str) -> HostTarget:
     where = _origin(raw.get("hisguard_allowed_tcp_ports"), source)
     address = wanted.get("ansible_host") or host.name
+    given = wanted.get("ansible_port")
     try:
-        port = int(wanted.get("ansible_port") or 22)
+        port = 22 if given is None or given == "" else int(given)
     except (TypeError, ValueError):
         raise InventoryError(f"{source}: host {host.name}: ansible_port is not a number") from None
+    if isinstance(given, bool) or not 0 < port < 65536:
+        raise InventoryError(f"{source}: host {host.name}: ansible_port {given!r} is not a port (1-65535)")
     become = wanted.get("ansible_become_password") or wanted.get("ansible_become_pass")
     if isinstance(become, str):
         become = Secret(become)
@@ -499,14 +648,26 @@ def _facility(code: str, plain: dict[str, Any], raw: Any, hosts: list[HostTarget
         raise InventoryError(
             f"{where('hisguard_review_period_months')}: hisguard_review_period_months is not a number"
         ) from None
+    if not 0 < review_months <= 120:
+        raise InventoryError(
+            f"{where('hisguard_review_period_months')}: hisguard_review_period_months {review_months} "
+            "must be 1 to 120 months"
+        )
+    excludes = _networks(
+        plain.get("facility_scan_exclude"), "facility_scan_exclude", where("facility_scan_exclude")
+    )
+    for exclude in excludes:
+        if not any(exclude.version == n.version and exclude.subnet_of(n) for n in networks):  # type: ignore[arg-type]
+            raise InventoryError(
+                f"{where('facility_scan_exclude')}: facility_scan_exclude {exclude} is not inside "
+                f"facility_networks ({', '.join(map(str, networks))}): it would exclude nothing"
+            )
     return Facility(
         code=code,
         name=name.strip(),
         province=str(plain.get("facility_province") or ""),
         networks=networks,
-        scan_exclude=_networks(
-            plain.get("facility_scan_exclude"), "facility_scan_exclude", where("facility_scan_exclude")
-        ),
+        scan_exclude=excludes,
         management_networks=_networks(
             plain.get("hisguard_management_networks"),
             "hisguard_management_networks",
@@ -536,11 +697,24 @@ def _accounts(value: Any, where: str) -> tuple[PortalAccount, ...]:
     if not isinstance(value, list):
         raise InventoryError(f"{where}: hisguard_portal_accounts must be a list")
     accounts = []
+    seen: dict[str, int] = {}
     for index, item in enumerate(value):
         if not isinstance(item, Mapping) or not item.get("username"):
             raise InventoryError(f"{where}: hisguard_portal_accounts[{index}] needs a username")
         username = item["username"]
         username = username.reveal() if isinstance(username, Secret) else str(username)
+        if username in seen:
+            raise InventoryError(
+                f"{where}: hisguard_portal_accounts[{index}]: username {username!r} is listed twice "
+                f"(also [{seen[username]}])"
+            )
+        seen[username] = index
+        hosts = item.get("allowed_hosts")
+        if hosts is not None and not (isinstance(hosts, list) and all(isinstance(h, str) for h in hosts)):
+            raise InventoryError(
+                f"{where}: hisguard_portal_accounts[{index}]: allowed_hosts must be a list of host "
+                'names (allowed_hosts: ["his-app-01"], not a single string)'
+            )
         password = item.get("password")
         accounts.append(
             PortalAccount(
