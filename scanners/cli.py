@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from hisguard.scanners import __version__
-from hisguard.scanners.cli_options import inventory_options, open_inventory
+from hisguard.scanners.cli_options import facility_code, inventory_options, open_inventory
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Facility
 from hisguard.scanners.terminal import terminal_safe
@@ -73,7 +73,7 @@ def inventory() -> None:
 
 @inventory.command("show")
 @inventory_options
-@click.option("--facility", help="5-digit facility code (default: all).")
+@click.option("--facility", callback=facility_code, help="5-digit facility code (default: all).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 def inventory_show(
     inventory_paths: tuple[str, ...],

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from hisguard.scanners.findings import Run, Severity
-from hisguard.scanners.inventory import Inventory, load_inventory
+from hisguard.scanners.inventory import FACILITY_CODE, Inventory, load_inventory
 from hisguard.scanners.output import exit_status, render_json, render_table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,10 +35,24 @@ def inventory_options(func: F) -> F:
     return func
 
 
+def facility_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A facility code is 5 digits, checked at once: it ends up in run ids, stores and file names
+    (``--path`` scans use it without an inventory, so ``../../x`` was accepted there)."""
+    if value is not None and not FACILITY_CODE.match(value):
+        from hisguard.scanners.terminal import terminal_safe
+
+        raise click.BadParameter(f"{terminal_safe(value)[:40]!r} is not a 5-digit facility code")
+    return value
+
+
 def target_options(func: F) -> F:
     """--facility CODE and --limit PATTERN."""
     func = click.option("--limit", help="Ansible-style host pattern (names, groups, globs, !exclude).")(func)
-    func = click.option("--facility", help="5-digit BHYT facility code (default: every facility).")(func)
+    func = click.option(
+        "--facility",
+        callback=facility_code,
+        help="5-digit BHYT facility code (default: every facility).",
+    )(func)
     return func
 
 

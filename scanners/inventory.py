@@ -22,7 +22,7 @@ from hisguard.scanners.errors import InventoryError
 
 FACILITY_GROUP_PREFIX = "facility_"
 FUNCTION_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
-FACILITY_CODE = re.compile(r"^\d{5}$")
+FACILITY_CODE = re.compile(r"\A[0-9]{5}\Z")  # not \d (any script's digits), not $ (a newline)
 # Ansible would read it as inventory; hisguard's waiver reader reads it (and names it in errors).
 WAIVERS_FILE = "hisguard_waivers.yml"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -201,6 +201,7 @@ KNOWN_VARIABLES = frozenset(
         "hisguard_waivers",
     }
 )
+MAX_VAULT_PASSWORD_BYTES = 64 * 1024
 # A facility's own LAN: a network wider than this is a mistake (0.0.0.0/0 would scan the Internet).
 MIN_PREFIX = {4: 8, 6: 32}
 
@@ -286,16 +287,27 @@ def _vault_secret_files(vault_password_file: str | None) -> list[str]:
 
 def _install_vault_secrets(loader: Any, password_files: Sequence[str]) -> None:
     from ansible.errors import AnsibleError
-    from ansible.parsing.vault import FileVaultSecret, VaultSecretsContext
+    from ansible.parsing.vault import VaultSecretsContext, get_file_vault_secret
+
+    from hisguard.scanners.safeload import InputError, check_regular_file
 
     secrets = []
     for path in password_files:
         if not Path(path).is_file():
             raise InventoryError(f"{path}: vault password file not found")
-        secret = FileVaultSecret(filename=path, loader=loader)
+        # As ansible does: an executable file is a script whose output is the password.
+        script = os.access(path, os.X_OK)
+        if not script:
+            try:
+                check_regular_file(path, MAX_VAULT_PASSWORD_BYTES)
+            except InputError as exc:
+                raise InventoryError(f"vault password file {exc}") from None
         try:
+            secret = get_file_vault_secret(filename=path, vault_id="default", loader=loader)
             secret.load()
         except AnsibleError as exc:
+            if script:  # its message quotes the script's stderr, which is not ours to print
+                raise InventoryError(f"{path}: the vault password script failed or printed nothing") from None
             raise InventoryError(f"{path}: cannot read the vault password ({_first_line(exc)})") from None
         secrets.append(("default", secret))
     loader.set_vault_secrets(secrets)

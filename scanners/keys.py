@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -39,7 +40,7 @@ def ensure_private_dir(path: Path) -> Path:
 
 def _read_or_create_key(path: Path) -> bytes:
     try:
-        key = path.read_bytes()
+        key = _read_private(path)
     except FileNotFoundError:
         ensure_private_dir(path.parent)
         key = _create_key(path)
@@ -48,6 +49,25 @@ def _read_or_create_key(path: Path) -> bytes:
     if len(key) < 32:
         raise HisguardError(f"the installation key {path} is damaged (too short)")
     return key
+
+
+def _read_private(path: Path) -> bytes:
+    """The key, refused (as ssh refuses a private key) if others may read or write it.
+
+    Anyone who read it can recompute fingerprints and test password guesses against the store's
+    keyed digests, so fixing the mode quietly would hide that it was exposed: the user decides.
+    """
+    with path.open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077:
+            raise HisguardError(
+                f"the installation key {path} is open to others (mode {mode:04o}): run "
+                f"`chmod 600 {path}` if nobody else could read it, else replace it (all fingerprints change)"
+            )
+        if info.st_uid != os.geteuid():
+            raise HisguardError(f"the installation key {path} belongs to another user (uid {info.st_uid})")
+        return handle.read(4096)
 
 
 def _create_key(path: Path) -> bytes:
@@ -65,7 +85,7 @@ def _create_key(path: Path) -> bytes:
         try:
             os.link(temporary, path)
         except FileExistsError:
-            return path.read_bytes()
+            return _read_private(path)
     except OSError as exc:
         raise HisguardError(f"cannot create the installation key {path}: {exc.strerror}") from None
     finally:
