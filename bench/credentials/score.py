@@ -57,3 +57,44 @@ def misses(
     whole_files = {p for p, line in truth if line == 0}
     predicted_set = {(p, 0) if p in whole_files else (p, int(line or 0)) for p, line in predicted}
     return sorted(truth - predicted_set), sorted(predicted_set - truth)
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    group: str
+    truth: int
+    predicted: int
+    true_positives: int
+
+    @property
+    def recall(self) -> float | None:
+        return self.true_positives / self.truth if self.truth else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positives / self.predicted if self.predicted else None
+
+
+def by_group(
+    truth_rows: Iterable[dict[str, object]],
+    predicted: Iterable[tuple[str, int]],
+    group_of_path: dict[str, str],
+) -> list[GroupScore]:
+    """Recall and precision per group (a corpus form): a truth row belongs to its ``form``, a
+    prediction to the form of the file it is in (a decoy file's form for a false alarm there)."""
+    truth: dict[tuple[str, int], str] = {}
+    for row in truth_rows:
+        truth[(str(row["path"]), int(str(row.get("line") or 0)))] = str(row["form"])
+    whole_files = {p for p, line in truth if line == 0}
+    predicted_set = {(p, 0) if p in whole_files else (p, int(line or 0)) for p, line in predicted}
+    groups = sorted(
+        set(truth.values())
+        | {g for g in group_of_path.values() if g != "filler"}
+        | {group_of_path.get(p, "unknown") for p, _ in predicted_set}
+    )
+    result = []
+    for group in groups:
+        wanted = {spot for spot, form in truth.items() if form == group}
+        said = {spot for spot in predicted_set if group_of_path.get(spot[0], "unknown") == group}
+        result.append(GroupScore(group, len(wanted), len(said), len(wanted & said)))
+    return result

@@ -73,6 +73,7 @@ RETURN_INLINE = re.compile(r"(?:\breturn\s+|=>\s*)(?P<val>" + QUOTED + r")\s*;?\
 # of the value is in a sibling member.
 NAMED_MEMBER = re.compile(r"[\"'](?:key|name)[\"']\s*:\s*[\"'](?P<name>[^\"'\n]{1,100})[\"']")
 NETRC_TOKEN = re.compile(r"\S+")
+PIPE_TAIL = re.compile(r"\|[^\s,;\"'<>)}\]|]+")
 QUERY_TAIL = re.compile(r"&[A-Za-z_][\w.\-\[\]]*=")
 NESTED_ASSIGN = re.compile(r"[A-Za-z_][\w.]*=\S")
 FIELD_SEPARATORS = ("\t", ",", ";", "|")
@@ -167,6 +168,13 @@ def _assignments(line: str) -> Iterator[Pair]:
         if key.startswith("$env:"):
             key = key[5:]
         value, quoted = unquote(raw_value)
+        end = match.end("val")
+        if not quoted and value and end < len(line) - 1 and line[end] == "|" and not line[end + 1].isspace():
+            # KEY=75901_BV|secret: a pipe with no space around it joins a user and a password
+            # (a table or a shell pipe has spaces).
+            tail = PIPE_TAIL.match(line, end)
+            if tail:
+                value += tail.group(0)
         if not quoted and "&" in value:
             # A query string without its "?" (IIS logs the query in a field of its own):
             # token=abc&username=...: the first value ends at the next parameter.

@@ -64,6 +64,7 @@ CODE_SUFFIXES = frozenset(
         ".rs",
         ".vue",
         ".svelte",
+        ".ipynb",  # a notebook's cells are Python
     ]
 )
 SCRIPT_SUFFIXES = frozenset(
@@ -98,6 +99,14 @@ TABLE_SUFFIXES = frozenset([".csv", ".tsv"])
 FIELD_NAME = re.compile(r"^[A-Za-z_][\w.\-]{0,100}$")
 SIBLING_SPAN = 8
 NEAR_SPAN = 20
+HAR_LOOKBACK = 400
+CONNECTION_STRING = re.compile(
+    r"(?i)(?:data source|server|host|initial catalog|database|uid|user id|provider)\s*=[^;\n]*;"
+)
+NAMED_MEMBER = re.compile(
+    r"[\"'](?:name|system|type|service|key)[\"']\s*:\s*[\"'](?P<name>[^\"'\n]{1,60})[\"']"
+)
+SYSTEM_VALUE = re.compile(r"(?i)[\"'](?:type|system|service)[\"']\s*:")
 NEAR_SYNTAXES = frozenset(["getter", "securestring", "named-value"])
 # user<sep>secret in one value: ":" and "|" always, "/" only after a portal user (it is in paths too).
 COMBINED_SEPARATORS = (":", "|", "/")
@@ -222,7 +231,12 @@ class _FileJudge:
         if "machine" in self._joined_lower and "password" in self._joined_lower:
             observations.extend(self._netrc())
         observations.extend(self._file_level(joined))
-        return iter(self._associate(observations))
+        unique: dict[tuple[str, int, str, str], Observation] = {}
+        for obs in observations:
+            # The same secret reached twice (a COPY row read as a row and as delimited fields).
+            digest = obs.value.reveal() if obs.value is not None else f"{obs.column}:{obs.key}"
+            unique.setdefault((obs.kind, obs.line, obs.secret_kind, digest), obs)
+        return iter(self._associate(list(unique.values())))
 
     # --- one line --------------------------------------------------------------------------------
 
@@ -417,6 +431,18 @@ class _FileJudge:
         if pair.syntax in ("query", "userinfo", "cli", "header", "cookie"):
             # A URL, a command line or a header: its own line is its context.
             return self._signal(index) if not line.excerpt else self._text_signal(line.text)
+        if self.suffix == ".har" and not line.excerpt:
+            return self._har_request_is_portal(index)
+        before = line.text[max(0, pair.column - 400) : pair.column]
+        if ";" in before and CONNECTION_STRING.search(before):
+            return False  # Server=...;User Id=...;Password=...: a database's connection string
+        inline = _inline_object(line.text, pair.column)
+        if inline is not None:
+            # { "name": "LIS", "url": "http://...", "password": ... } on one line: the object
+            # itself says which system it is.
+            said = self._object_verdict(inline)
+            if said is not None:
+                return said
         verdict = self._ancestors(index, line, pair)
         if verdict is not None:
             return verdict == "portal"
@@ -432,6 +458,29 @@ class _FileJudge:
             # is named a few lines away (the class's URL constant, the environment's baseUrl).
             return True
         return self.path_portal
+
+    def _har_request_is_portal(self, index: int) -> bool:
+        """In an HTTP archive everything of an entry (headers, body, response) belongs to the
+        request's URL, written before it: the portal's host there decides."""
+        region = self.lines[index].region
+        for k in range(index, max(-1, index - HAR_LOOKBACK), -1):
+            if self.lines[k].region != region:
+                break
+            text = self.lines[k].text
+            if '"url"' in text:
+                return bool(self.j.host_class(text))
+        return False
+
+    def _object_verdict(self, segment: str) -> bool | None:
+        if self._text_signal(segment):
+            return True
+        for member in NAMED_MEMBER.finditer(segment):
+            kc = self.j.classify(member.group("name"))
+            if kc.other:
+                return False
+        if "://" in segment or SYSTEM_VALUE.search(segment):
+            return False  # its own URL, to another host; or "type": "ldap"
+        return None
 
     def _text_signal(self, text: str, exclude: int = -1) -> bool:
         if (
@@ -781,6 +830,33 @@ class _FileJudge:
                     )
             result.append(obs)
         return result
+
+
+def _inline_object(text: str, column: int) -> str | None:
+    """The ``{...}`` written whole on this line around ``column``, if there is one."""
+    depth = 0
+    start = -1
+    for i in range(min(column, len(text)) - 1, -1, -1):
+        ch = text[i]
+        if ch == "}":
+            depth += 1
+        elif ch == "{":
+            if depth == 0:
+                start = i
+                break
+            depth -= 1
+    if start < 0:
+        return None
+    depth = 0
+    for i in range(column, len(text)):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return text[start : i + 1]
+            depth -= 1
+    return None
 
 
 def _has_portal_user(text: str) -> bool:

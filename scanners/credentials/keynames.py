@@ -43,11 +43,16 @@ def _segment(tokens: list[str], words: dict[str, tuple[str, str]], longest: int)
     found: list[str] = []
     pos = 0
     allowed = set(starts)
+    boundaries = sorted(starts | {len(text)})
     while pos < len(text):
         if pos in allowed:
             for size in range(min(longest, len(text) - pos), 1, -1):
                 candidate = text[pos : pos + size]
-                if candidate in words:
+                if (
+                    candidate in words
+                    and _fits(pos, pos + size, boundaries)
+                    and (size > 3 or _closed(text, pos + size, boundaries, words, longest))
+                ):
                     found.append(candidate)
                     pos += size
                     allowed.add(pos)
@@ -57,6 +62,24 @@ def _segment(tokens: list[str], words: dict[str, tuple[str, str]], longest: int)
             continue
         pos += 1
     return found
+
+
+def _fits(start: int, end: int, boundaries: list[int]) -> bool:
+    """A word may join tokens (mat_khau is matkhau) only if it ends where a token ends: ``MK_THONG``
+    is mk + thong, never "mkt" + "hong"."""
+    if end in boundaries:
+        return True
+    return not any(start < b < end for b in boundaries)
+
+
+def _closed(
+    text: str, end: int, boundaries: list[int], words: dict[str, tuple[str, str]], longest: int
+) -> bool:
+    """A short word (pw, mk, tk) counts only when its token ends there or another word follows it:
+    ``pwBHXH`` and ``mkbhxh`` are passwords, ``pwm`` and ``tkb`` are not."""
+    if end in boundaries:
+        return True
+    return any(text[end : end + size] in words for size in range(2, min(longest, len(text) - end) + 1))
 
 
 class KeyClassifier:

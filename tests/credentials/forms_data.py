@@ -340,6 +340,61 @@ POSITIVES: dict[str, tuple[str, str | bytes, set[tuple[int, str]]]] = {
         "2025-12-03 08:00:03 upstream=egw.baohiemxahoi.gov.vn Authorization: Basic " + BASIC + "\n",
         {(1, "password")},
     ),
+    # --- key words that join tokens, vendor words for the insurance --------------------------------
+    "mk-thong-tuyen": (
+        "opt/his/settings.py",
+        "THONG_TUYEN_TAI_KHOAN = '75123_BV'\nMK_THONG_TUYEN = 'Mk5!tt20'\n",
+        {(2, "password")},
+    ),
+    "baohiem-kv-mysql": (
+        "backup/cfg.sql",
+        "CREATE TABLE `config` (\n  `id` int NOT NULL,\n  `ma` varchar(100),\n  `gia_tri` text\n);\nINSERT INTO `config` VALUES (1,'tai_khoan_bao_hiem','079201001234'),(2,'mat_khau_bao_hiem','Bh6@kk31');\n",
+        {(6, "password")},
+    ),
+    "pipe-unquoted-env": (
+        "opt/his/bhxh.env",
+        "BHXH_URL=https://egw.baohiemxahoi.gov.vn\nLOGINBHXH=75123_BV|Pi7#uu42\n",
+        {(2, "password")},
+    ),
+    "notebook-short-key": (
+        "nb/t.ipynb",
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "source": [
+                            "URL = 'https://egw.baohiemxahoi.gov.vn/api/token/take'\n",
+                            "pw = '" + MD5 + "'\n",
+                        ]
+                    }
+                ]
+            },
+            indent=1,
+        ),
+        {(6, "password_hash")},
+    ),
+    "har-entry-url-decides": (
+        "Downloads/loi.har",
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {
+                            "request": {
+                                "url": "https://egw.baohiemxahoi.gov.vn/api/token/take",
+                                "headers": [],
+                                "postData": {
+                                    "text": json.dumps({"username": "079201001234", "password": MD5})
+                                },
+                            }
+                        }
+                    ]
+                }
+            },
+            indent=2,
+        ),
+        {(9, "password_hash")},
+    ),
     # --- templates with a real value beside placeholders -----------------------------------------
     "env-real-beside-template": (
         ".env.production",
@@ -425,6 +480,43 @@ DECOYS: dict[str, tuple[str, str]] = {
     "log-no-secret": (
         "var/log/nginx/access.log",
         '10.1.2.3 - - [03/Dec/2025:08:01:02 +0700] "GET /api/egw/KQNhanLichSuKCB2024?maThe=DN4797912345678&ngaySinh=1990 HTTP/1.1" 200 512 "-" "HIS/4.2"\n',
+    ),
+    "har-other-host": (
+        "Downloads/his.har",
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {
+                            "request": {
+                                "url": "http://10.0.0.5/his/api/login",
+                                "postData": {
+                                    "text": json.dumps({"username": "nv01", "password": "Noibo#2024"})
+                                },
+                            }
+                        },
+                        {
+                            "request": {
+                                "url": "https://egw.baohiemxahoi.gov.vn/api/egw/KQNhanLichSuKCB2019?maThe=DN4797912345678"
+                            }
+                        },
+                    ]
+                }
+            },
+            indent=2,
+        ),
+    ),
+    "inline-objects-other-systems": (
+        "opt/his/integrations.json",
+        '{\n  "integrations": [\n    { "name": "LIS", "url": "http://10.0.0.7:8080", "user": "lis", "password": "Lis#7788" },\n    { "name": "BHXH", "url": "https://egw.baohiemxahoi.gov.vn", "user": "75123_BV" },\n    { "name": "PACS", "url": "http://10.0.0.8", "password": "Pacs#8899" }\n  ]\n}\n',
+    ),
+    "connection-string-in-portal-file": (
+        "his.ini",
+        "[bhxh]\nurl=https://egw.baohiemxahoi.gov.vn\nconnection=Server=10.0.0.9;Database=HIS;User Id=sa;Password=Sql#5566;\n",
+    ),
+    "short-word-prefix": (
+        "bhxh.yml",
+        "bhxh:\n  url: https://egw.baohiemxahoi.gov.vn\n  pwm_channel: Ab12cd34\n  tkb_code: Xy98zw76\n",
     ),
     "portal-label-vn": (
         "lang/vi.json",
