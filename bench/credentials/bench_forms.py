@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -27,7 +28,8 @@ sys.path.insert(0, str(HERE))
 from corpus_v3 import VERSION, generate  # noqa: E402
 from score import by_group, score  # noqa: E402
 
-TUNING_SEEDS = (1, 2, 3)
+# Seeds the rules were adjusted on (99 was looked at once by accident: it is tuning now).
+TUNING_SEEDS = (1, 2, 3, 99)
 # Never tune on these: they are the stand-in for the corpus hisguard has not seen.
 HELD_OUT_SEEDS = (7001, 7002, 7003, 7004, 7005)
 GOAL = 0.95
@@ -51,8 +53,15 @@ def child(root: str) -> None:
 
 
 def run_engine(tree: Path, root: Path, python: str) -> tuple[float, set[tuple[str, int]]]:
+    seconds, _, found = run_engine_timed(tree, root, python)
+    return seconds, found
+
+
+def run_engine_timed(tree: Path, root: Path, python: str) -> tuple[float, float, set[tuple[str, int]]]:
+    """(wall seconds, CPU seconds of the child and its workers, what it found)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(tree)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [python, str(HERE / "bench_forms.py"), "--child", str(root)],
@@ -62,11 +71,13 @@ def run_engine(tree: Path, root: Path, python: str) -> tuple[float, set[tuple[st
         cwd=str(tree),
     )
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise SystemExit(f"engine of {tree} failed: {' '.join(tail)}")
     found = {(row["path"], int(row["line"])) for row in map(json.loads, done.stdout.decode().splitlines())}
-    return seconds, found
+    return seconds, cpu, found
 
 
 def corpus(seed: int, per_form: int, filler_mb: int) -> Path:
@@ -126,24 +137,29 @@ def report(name: str, bases: list[Path], tree: Path, python: str, show_misses: b
 
 
 def throughput(root: Path, tree: Path, baseline: Path, python: str, rounds: int) -> None:
+    """Both engines on one tree, alternately. On a machine shared with other jobs the wall time
+    swings with the load, so the CPU time (user + system, the child and its workers) is the
+    figure to compare; the best of each is kept."""
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     for path in root.rglob("*"):  # warm the page cache: both engines then read from memory
         if path.is_file():
             path.read_bytes()
-    ours: list[float] = []
-    theirs: list[float] = []
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
     for _ in range(rounds):
-        theirs.append(run_engine(baseline, root, python)[0])
-        ours.append(run_engine(tree, root, python)[0])
-    mine, base = min(ours), min(theirs)
-    load = os.getloadavg()[0]
-    print(
-        f"\nthroughput on {root} ({size / 1e6:.1f} MB):"
-        f" this tree {size / 1e6 / mine:.2f} MB/s ({mine:.2f} s),"
-        f" baseline {size / 1e6 / base:.2f} MB/s ({base:.2f} s) -> {100 * (base / mine - 1):+.1f}%"
-        f"  (best of {rounds}; all: this {' '.join(f'{t:.2f}' for t in ours)},"
-        f" baseline {' '.join(f'{t:.2f}' for t in theirs)}; load {load:.1f}; anchor: no worse than -10%)"
-    )
+        theirs.append(run_engine_timed(baseline, root, python)[:2])
+        ours.append(run_engine_timed(tree, root, python)[:2])
+    mb = size / 1e6
+    for label, index in (("CPU", 1), ("wall", 0)):
+        mine = min(t[index] for t in ours)
+        base = min(t[index] for t in theirs)
+        print(
+            f"throughput ({label}) on {mb:.1f} MB: this tree {mb / mine:.1f} MB/s ({mine:.2f} s),"
+            f" baseline {mb / base:.1f} MB/s ({base:.2f} s) -> {100 * (base / mine - 1):+.1f}%"
+            f"  (best of {rounds}: this {' '.join(f'{t[index]:.2f}' for t in ours)},"
+            f" baseline {' '.join(f'{t[index]:.2f}' for t in theirs)})"
+        )
+    print(f"load average {os.getloadavg()[0]:.1f}; anchor: no more than 10% below the baseline")
 
 
 def main() -> None:
@@ -156,7 +172,7 @@ def main() -> None:
     parser.add_argument("--filler-mb", type=int, default=0)
     parser.add_argument("--baseline", type=Path, help="another tree whose engine is timed against this one")
     parser.add_argument("--throughput-filler-mb", type=int, default=60)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--misses", action="store_true", help="list misses and false alarms (tuning seeds only)"
     )

@@ -28,8 +28,9 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
-VERSION = 1  # bump when the generated corpus changes
+VERSION = 2  # bump when the generated corpus changes
 
 PORTAL_HOSTS = ["egw.baohiemxahoi.gov.vn", "gdbhyt.baohiemxahoi.gov.vn", "daotaoegw.baohiemxahoi.gov.vn"]
 EGW_CALLS = [
@@ -905,10 +906,11 @@ def shell_history(g: Gen) -> Doc:
             kind,
         )
     elif form == 1:
-        doc.secret(f"curl -u {g.user()}:{secret} {_url(g)}/api/egw/x", kind)
+        doc.secret(f"curl -u '{g.user()}:{secret}' {_url(g)}/api/egw/x", kind)
     else:
         doc.secret(
-            f"wget -qO- '{_url(g)}{g.pick(EGW_CALLS)}?token=abc&username={g.user()}&password={secret}'", kind
+            f"wget -qO- '{_url(g)}{g.pick(EGW_CALLS)}?token=abc&username={g.user()}&password={quote(secret, safe='')}'",
+            kind,
         )
     doc.add("tail -f /var/log/his/app.log", "history | grep curl")
     return doc
