@@ -8,6 +8,7 @@ keyed, truncated fingerprint of :mod:`scanners.credentials.redact`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,10 @@ from hisguard.scanners.credentials.weak import WeakPasswords
 from hisguard.scanners.findings import Finding, Severity, Status, Text, display_path, fingerprint
 
 SCANNER = "credentials"
-MAX_LINES = 200
+# Every line of a secret repeated down a log is listed (a reader goes to each), up to a bound that
+# keeps one finding of a huge log readable; past it ``lines_truncated`` says how many were left out.
+MAX_LINES = 5000
+FACILITY_USER = re.compile(r"^(\d{5})_[A-Za-z]{2,6}$")
 ORDER = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
 
 
@@ -172,6 +176,9 @@ class Reporter:
                 "lines": sorted({o.line for o in items})[:MAX_LINES],
                 "exposure": exposed,
             }
+            left_out = len({o.line for o in items}) - MAX_LINES
+            if left_out > 0:
+                details["lines_truncated"] = left_out
             if first.username:
                 details["username"] = username_label(first.username)
             if account:
@@ -310,12 +317,13 @@ def _file_facts(meta: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def facility_codes(observations: Iterable[Observation]) -> set[str]:
-    """Facility codes seen in portal usernames (75901_BV -> 75901), for weak-password guesses."""
+    """Facility codes seen in portal usernames (75901_BV, 75901_TYT -> 75901), for weak-password
+    guesses."""
     codes = set()
     for obs in observations:
-        name = obs.username
-        if len(name) == 8 and name[:5].isdigit() and name[5:].lower() == "_bv":
-            codes.add(name[:5])
+        match = FACILITY_USER.match(obs.username)
+        if match:
+            codes.add(match.group(1))
     return codes
 
 

@@ -395,6 +395,68 @@ POSITIVES: dict[str, tuple[str, str | bytes, set[tuple[int, str]]]] = {
         ),
         {(9, "password_hash")},
     ),
+    # --- more log layouts and API clients ----------------------------------------------------------
+    "iis-w3c": (
+        "inetpub/logs/LogFiles/W3SVC1/u_ex251203.log",
+        "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status\n2025-12-03 08:00:01 10.0.0.5 GET /api/egw/Lskcb2025 token="
+        + JWT
+        + "&username=75123_BV&password="
+        + MD5_LOW
+        + " 443 - 10.0.0.9 HIS/4.2 200\n2025-12-03 08:00:02 10.0.0.5 GET /his/tiepdon - 443 - 10.0.0.9 Mozilla/5.0 200\n",
+        {(3, "token"), (3, "password_hash")},
+    ),
+    "haproxy": (
+        "var/log/haproxy.log",
+        'Dec  3 08:00:01 lb01 haproxy[812]: 10.0.0.9:51234 [03/Dec/2025:08:00:01.123] fe_https be_egw/egw1 0/0/1/42/43 200 512 - - ---- 1/1/0/0/0 0/0 "GET /api/egw/NhanLichSuKCB2018?token='
+        + JWT
+        + '&username=75123_BV HTTP/1.1"\n',
+        {(1, "token")},
+    ),
+    "insomnia": (
+        "Documents/Insomnia_2025-03-12.json",
+        json.dumps(
+            {
+                "_type": "export",
+                "__export_format": 4,
+                "resources": [
+                    {
+                        "_id": "env_1",
+                        "_type": "environment",
+                        "name": "Production",
+                        "data": {
+                            "baseUrl": "https://egw.baohiemxahoi.gov.vn",
+                            "username": "75123_BV",
+                            "password": MD5,
+                        },
+                    }
+                ],
+            },
+            indent=2,
+        ),
+        {(12, "password_hash")},
+    ),
+    "bruno": (
+        "bruno/GiamDinh/environments/production.bru",
+        "vars {\n  baseUrl: https://egw.baohiemxahoi.gov.vn\n  username: 75123_BV\n  password: "
+        + MD5
+        + "\n}\n",
+        {(4, "password_hash")},
+    ),
+    "thunder-client": (
+        "home/dev/.vscode/thunder-tests/thunderEnvironment.json",
+        json.dumps(
+            {
+                "_id": "3f2a",
+                "name": "bhxh-prod",
+                "data": [
+                    {"name": "baseUrl", "value": "https://egw.baohiemxahoi.gov.vn"},
+                    {"name": "password", "value": MD5},
+                ],
+            },
+            indent=2,
+        ),
+        {(11, "password_hash")},
+    ),
     # --- templates with a real value beside placeholders -----------------------------------------
     "env-real-beside-template": (
         ".env.production",

@@ -62,3 +62,20 @@ def test_log_secret_is_one_finding_with_every_line(tmp_path: Path) -> None:
     c04 = [f for f in run.findings if f.check_id == "C04"]
     assert len(c04) == 1
     assert c04[0].details["lines"] == [1 + 4 * m for m in range(40)]
+
+
+def test_very_long_log_says_how_many_lines_were_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hisguard.scanners.credentials import report
+    from hisguard.scanners.credentials.rules import default_rules
+    from hisguard.scanners.credentials.scan import run_local
+    from tests.credentials.forms_data import JWT
+
+    monkeypatch.setattr(report, "MAX_LINES", 10)
+    line = f"GET /api/egw/Lskcb2025?token={JWT}&username=75123_BV 200\n"
+    write(tmp_path, "var/log/his/egw.log", line * 15)
+    run = run_local([str(tmp_path)], default_rules(), jobs=1)
+    (finding,) = [f for f in run.findings if f.check_id == "C04"]
+    assert finding.details["lines"] == list(range(1, 11))
+    assert finding.details["lines_truncated"] == 5

@@ -61,3 +61,10 @@ def test_findings_of_one_secret_share_the_fingerprint(tmp_path: Path) -> None:
         assert prints[name] in finding.evidence
         assert "Qm" not in finding.evidence and "Ot" not in finding.evidence
         assert finding.details["length"] == ("9-16 chars" if name == "c" else "up to 8 chars")
+
+
+def test_weak_password_guesses_use_any_facility_suffix(tmp_path: Path) -> None:
+    """75123_TYT's password Bv75123@ is a guess built from the code, whatever the suffix."""
+    write(tmp_path, "opt/his/.env", "BHXH_EGW_USERNAME=75123_TYT\nBHXH_EGW_PASSWORD=Bv75123@\n")
+    run = run_local([str(tmp_path)], default_rules(), jobs=1)
+    assert {f.check_id for f in run.findings} >= {"C01", "C03"}
