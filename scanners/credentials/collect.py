@@ -321,6 +321,13 @@ def scan_file(path: str, settings: Settings) -> Iterator[Record]:
         if readers.is_container(name):
             yield from _container(fd, path, st, settings)
             return
+        addon = readers.stores.addon_kind(path)
+        if addon:
+            record = _addon(fd, path, st, addon, settings)
+            if record:
+                yield record
+            if addon == "leveldb":
+                return
         # Binary files (most bytes of /usr/local, /opt) are told apart by their first block: a
         # probe, without moving the file offset, before reading a whole file for nothing.
         probe = st.st_size > PROBE and hasattr(os, "pread")
@@ -909,52 +916,39 @@ def _decodes_to_xml(blob: bytes) -> bool:
 def _browser_store(
     fd: int, path: str, st: os.stat_result, head: bytes, settings: Settings
 ) -> Iterator[Record]:
-    """Count a browser's saved logins or cookies for the portal; never read a value."""
+    """A browser's saved logins or cookies for the portal (readers/stores.py); never a value."""
     kind = settings.browser_stores[os.path.basename(path)]
-    count = _sqlite_count(path, kind) if head.startswith(b"SQLite format 3") else None
-    if count is None:
+    hosts = [h.decode() for h in settings.store_hosts]
+    info = readers.stores.sqlite_store(path, kind, hosts) if head.startswith(b"SQLite format 3") else None
+    if info is None:
         data = _read_rest(fd, head) if st.st_size <= settings.max_bytes else head
         if os.path.basename(path) == "logins.json":
-            count = len(re.findall(rb'"hostname"\s*:\s*"https?://[^"]*baohiemxahoi\.gov\.vn', data))
-        else:
-            count = sum(data.count(host) for host in settings.store_hosts)
-    if count:
+            info = readers.stores.firefox_logins(data, hosts)
+        if info is None:  # a store we cannot open (damaged, locked copy): count the host's name
+            info = readers.stores.StoreInfo(sum(data.count(host) for host in settings.store_hosts))
+    if info.count:
         record = _meta(path, st)
-        record.update({"t": "store", "store": kind, "count": count})
+        record.update({"t": "store", "store": kind, **info.record()})
         yield record
 
 
-def _sqlite_count(path: str, kind: str) -> int | None:
-    try:
-        import sqlite3
-    except ImportError:
+def _addon(fd: int, path: str, st: os.stat_result, kind: str, settings: Settings) -> Record | None:
+    """An extension manifest or a user script with host access to the portal (C09)."""
+    if st.st_size > settings.small_max:
         return None
-    queries = {
-        "logins": [
-            "SELECT count(*) FROM logins WHERE origin_url LIKE '%baohiemxahoi.gov.vn%'"
-            " OR signon_realm LIKE '%baohiemxahoi.gov.vn%'",
-            "SELECT count(*) FROM moz_logins WHERE hostname LIKE '%baohiemxahoi.gov.vn%'",
-        ],
-        "cookies": [
-            "SELECT count(*) FROM cookies WHERE host_key LIKE '%baohiemxahoi.gov.vn%'",
-            "SELECT count(*) FROM moz_cookies WHERE host LIKE '%baohiemxahoi.gov.vn%'",
-        ],
-    }
-    try:
-        # immutable=1: read the file as it is, create no journal or lock file next to it.
-        uri = "file:" + path.replace("?", "%3f").replace("#", "%23") + "?mode=ro&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, timeout=1)
-    except sqlite3.Error:
+    data = os.pread(fd, st.st_size, 0) if hasattr(os, "pread") else b""
+    hosts = [h.decode() for h in settings.store_hosts]
+    if kind == "extension":
+        info = readers.stores.extension(data, hosts)
+    elif kind == "userscript":
+        info = readers.stores.userscript(data.decode("utf-8", "replace"), hosts)
+    else:
+        info = readers.stores.leveldb_userscripts(data, hosts)
+    if info is None:
         return None
-    try:
-        for query in queries.get(kind, []):
-            try:
-                return int(conn.execute(query).fetchone()[0])
-            except sqlite3.Error:
-                continue
-        return None
-    finally:
-        conn.close()
+    record = _meta(path, st)
+    record.update({"t": "store", "store": "userscript" if kind == "leveldb" else kind, **info.record()})
+    return record
 
 
 def _server_conf(fd: int, path: str, head: bytes, name: str, settings: Settings) -> Record | None:

@@ -76,6 +76,11 @@ def absorb(result: HostResult, record: dict[str, Any], judge: Judge) -> None:
         result.claims.append(record)
     elif kind == "store":
         result.stores.append(record)
+        # Usernames a browser keeps in clear with a saved portal login: the register's to judge.
+        for user in record.get("usernames") or ():
+            result.observations.append(
+                Observation("username", str(record["path"]), 0, 0, key="username_value", username=str(user))
+            )
     elif kind == "conf":
         result.confs.append(record)
     elif kind == "error":

@@ -233,20 +233,39 @@ class Reporter:
         return findings
 
     def stores(self, result: HostResult) -> list[Finding]:
+        """C08 for saved logins and cookies of the portal, C09 for add-ons with access to it."""
         findings = []
         for record in result.stores:
             path = str(record["path"])
-            what = "saved logins" if record.get("store") == "logins" else "cookies"
-            details = {"store": record.get("store"), "count": int(record.get("count") or 0)}
+            store = str(record.get("store"))
+            count = int(record.get("count") or 0)
+            details: dict[str, Any] = {"store": store, "count": count}
+            origins = [str(o) for o in record.get("origins") or ()]
+            if origins:
+                details["origins"] = origins
+            users = [username_label(str(u)) for u in record.get("usernames") or ()]
+            if users:
+                details["usernames"] = users
+            if record.get("name"):
+                details["name"] = str(record["name"])[:100]
             details.update(_file_facts(record))
+            where = (
+                ", ".join(sorted({o.split("://")[-1].split("/")[0] for o in origins}))
+                or "baohiemxahoi.gov.vn"
+            )
+            if store in ("extension", "userscript"):
+                what = "browser extension" if store == "extension" else "user script"
+                label = f" {details['name']!r}" if details.get("name") else ""
+                check_id, text = "C09", f"{what}{label} has access to {where} ({count} pattern(s))"
+            else:
+                what = "saved logins" if store == "logins" else "cookies"
+                text = f"browser store: {count} {what} for {where}"
+                if users:
+                    text += f" (user {', '.join(users[:3])})"
+                check_id = "C08"
             findings.append(
                 self.finding(
-                    "C08",
-                    result.host,
-                    path,
-                    f"C08:{path}",
-                    evidence_text=f"browser store: {details['count']} {what} for baohiemxahoi.gov.vn",
-                    details=details,
+                    check_id, result.host, path, f"{check_id}:{path}", evidence_text=text, details=details
                 )
             )
         return findings

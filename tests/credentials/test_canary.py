@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from hisguard.lab import documents
+from hisguard.lab.generators import chromium_login_data
 from hisguard.scanners.cli import cli
 from tests.credentials.helpers import write
 
@@ -44,8 +46,15 @@ def _plant_containers(tree: Path) -> set[str]:
     write(tree, "var/backups/his.tar.gz", documents.tar_of({"saoluu.zip": nested}, compress=True))
     write(tree, "var/backups/env.gz", gzip.compress(env.encode()))
     write(tree, "var/backups/hong.zip", nested[: len(nested) // 2])  # a damaged one: an error entry
+    store = tree / "home/nv/.config/google-chrome/Default/Login Data"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(chromium_login_data({}, {"hostname": "ws", "portal_username": "75901_BV"}))
+    with sqlite3.connect(store) as db:  # the password blob (encrypted in life) is never read
+        db.execute("UPDATE logins SET password_value = ?", (CANARIES[0].encode(),))
     return {
         "C01",
+        "C08",
+        "Login Data",
         "ds.xlsx!",
         "ds.ods!",
         "bangiao.docx!",

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from importlib import resources
 
-from hisguard.scanners.credentials.readers import fold
+from hisguard.scanners.credentials.readers import fold, stores
 from hisguard.scanners.credentials.readers.archives import CONTAINER_SUFFIXES, is_container, kind_of, read
 from hisguard.scanners.credentials.readers.limits import Bound, Budget, Limits
 from hisguard.scanners.credentials.readers.parts import SEPARATOR, Part, member_path
 
 # The package's modules in import order (each imports only the ones before it).
-MODULES = ("limits", "parts", "fold", "xmlsafe", "office", "archives")
+MODULES = ("limits", "parts", "fold", "xmlsafe", "office", "archives", "stores")
 PACKAGE = __name__
 PARENTS = ("hisguard", "hisguard.scanners", "hisguard.scanners.credentials")
 
@@ -64,7 +64,7 @@ def bundle(main_source: bytes, main_name: str) -> bytes:
 
 # On a remote host the package's __init__ only re-exports (no importlib.resources there).
 _REMOTE_INIT = (
-    "from hisguard.scanners.credentials.readers import fold\n"
+    "from hisguard.scanners.credentials.readers import fold, stores\n"
     "from hisguard.scanners.credentials.readers.archives import"
     " CONTAINER_SUFFIXES, is_container, kind_of, read\n"
     "from hisguard.scanners.credentials.readers.limits import Bound, Budget, Limits\n"
@@ -84,4 +84,5 @@ __all__ = [
     "kind_of",
     "member_path",
     "read",
+    "stores",
 ]
