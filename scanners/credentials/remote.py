@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from hisguard.scanners.credentials import collect, readers
+from hisguard.scanners.credentials import collect, live_db, readers
 from hisguard.scanners.credentials.judge import Judge
 from hisguard.scanners.credentials.local import absorb, collector_settings
 from hisguard.scanners.credentials.report import HostResult
@@ -91,9 +91,11 @@ def scan_host(
 ) -> HostResult:
     transport = open_transport(host, trust_on_first_use=trust_on_first_use)
     try:
-        return collect_remote(
+        result = collect_remote(
             transport, host.name, rules, roots, max_bytes=max_bytes, budget=budget, sudo=sudo
         )
+        live_db.check(transport, host, rules, result)  # the HIS database, when the host declares one
+        return result
     finally:
         transport.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from hisguard.scanners.credentials import live_db
 from hisguard.scanners.credentials.judge import Observation
 from hisguard.scanners.credentials.local import DEFAULT_ROOTS, scan_local
 from hisguard.scanners.credentials.places import Places
@@ -134,6 +135,7 @@ def run_facility(
         scan_host = remote_scan
     started = utcnow()
     rules = rules_for(facility, extra_rules)
+    live_db.validate(hosts)  # a bad hisguard_his_db stops the scan before any host is touched
     results: list[HostResult] = []
     errors: list[ScanError] = []
     scanned: list[str] = []
