@@ -65,7 +65,7 @@ CREDENTIAL_KINDS = ("password", "password_hash", "userpass", "token", "username"
 class DatabaseAccount:
     """``hisguard_his_db`` of one host: how to reach its HIS database from the host itself."""
 
-    engine: str
+    dbms: str  # postgresql | mysql (the inventory calls it "engine")
     database: str
     user: str
     password: Secret | None = field(repr=False)
@@ -107,7 +107,7 @@ def account_of(host: HostTarget) -> DatabaseAccount | None:
     if not HOST.match(address):
         raise InventoryError(f"{where}.host must be a host name or an address")
     return DatabaseAccount(
-        engine=engine,
+        dbms=engine,
         database=str(database),
         user=str(user),
         password=password,
@@ -143,7 +143,7 @@ def _client_command(account: DatabaseAccount) -> str:
     """The shell command that reads the password from stdin's first line and runs the client on
     the rest of stdin (the SQL). Names are quoted; no secret is on this line."""
     q = shlex.quote
-    if account.engine == "postgresql":
+    if account.dbms == "postgresql":
         client = (
             "exec psql -X -q -A -t -v ON_ERROR_STOP=0"
             f" -h {q(account.host)} -p {account.port} -U {q(account.user)} -d {q(account.database)} -f -"
@@ -165,7 +165,7 @@ def _run(transport: Transport, account: DatabaseAccount, sql: str) -> tuple[str,
     stdin = password.encode("utf-8") + b"\n" + sql.encode("utf-8")
     answer = transport.run(_client_command(account), sudo=False, timeout=TIMEOUT, stdin=stdin)
     if answer.exit_status == 127:
-        client = "psql" if account.engine == "postgresql" else "mysql"
+        client = "psql" if account.dbms == "postgresql" else "mysql"
         raise TransportError(f"{transport.name}: the database client {client} is not installed on the host")
     errors = answer.stderr.decode("utf-8", "replace")
     if answer.exit_status != 0 and not answer.stdout.strip():
@@ -177,7 +177,7 @@ def _run(transport: Transport, account: DatabaseAccount, sql: str) -> tuple[str,
 def _login_failure(account: DatabaseAccount, errors: str) -> str:
     """Why the client could not start, in words of our own (its text may hold a value)."""
     low = errors.lower()
-    target = f"{account.engine} database {account.database} as {account.user}"
+    target = f"{account.dbms} database {account.database} as {account.user}"
     if "password authentication failed" in low or "access denied" in low:
         return f"{target}: the password was refused"
     if "does not exist" in low or "unknown database" in low:
@@ -198,7 +198,7 @@ def _word_pattern(rules: RuleSet) -> str:
 
 def _catalog_sql(account: DatabaseAccount, rules: RuleSet) -> str:
     pattern = _word_pattern(rules)
-    if account.engine == "postgresql":
+    if account.dbms == "postgresql":
         return f"""
 SELECT coalesce(json_agg(json_build_object('schema', s, 'table', t, 'columns', cols)), '[]')
 FROM (
@@ -277,7 +277,7 @@ def _ident(name: str, engine: str) -> str:
 
 
 def _rows_sql(tables: Sequence[_Table], account: DatabaseAccount) -> str:
-    engine = account.engine
+    engine = account.dbms
     statements = []
     for index, table in enumerate(tables):
         columns = ", ".join(_ident(c, engine) for c in table.columns)
@@ -310,7 +310,7 @@ def _safe_name(name: str) -> str:
 
 
 def resource(host: str, account: DatabaseAccount, table: _Table | None = None) -> str:
-    base = f"{account.engine}://{host}/{account.database}"
+    base = f"{account.dbms}://{host}/{account.database}"
     return f"{base}/{table.schema}.{table.name}" if table else base
 
 

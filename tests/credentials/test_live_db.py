@@ -44,7 +44,7 @@ def test_account_is_validated() -> None:
     assert account is not None and (account.port, account.host) == (5432, "127.0.0.1")
     assert DB_PASSWORD not in repr(account)
     mysql = live_db.account_of(_host({**GOOD, "engine": "MariaDB", "port": "3307"}))
-    assert mysql is not None and (mysql.engine, mysql.port) == ("mysql", 3307)
+    assert mysql is not None and (mysql.dbms, mysql.port) == ("mysql", 3307)
     bad = [
         ({**GOOD, "engine": "oracle"}, "engine must be postgresql or mysql"),
         ({**GOOD, "database": "his; drop"}, "database must be a plain name"),
