@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from hisguard.scanners import __version__
+from hisguard.scanners import __version__, registry
 from hisguard.scanners.cli_options import facility_code, inventory_options, open_inventory
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Facility
@@ -52,12 +52,8 @@ TOP_COMMANDS = {
     "history": "hisguard.reports.history.command:history",
     "ingest": "hisguard.scanners.ingest.command:ingest",
 }
-SCAN_COMMANDS = {
-    "credentials": "hisguard.scanners.credentials.command:credentials_command",
-    "config": "hisguard.scanners.config.cli:config_command",
-    "network": "hisguard.scanners.network.command:network_command",
-    "all": "hisguard.scanners.scan_all_command:scan_all_command",
-}
+# Every registered scanner's command (scanners/registry.py), and ``all`` that runs them all.
+SCAN_COMMANDS = {**registry.commands(), "all": "hisguard.scanners.scan_all_command:scan_all_command"}
 
 
 @click.group(cls=LazyGroup, lazy=TOP_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

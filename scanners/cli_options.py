@@ -1,15 +1,29 @@
-"""Options every scan command shares, and the one place a scan's result is stored and shown."""
+"""What every scan command shares: its options, its two steps (plan, run), and its ending.
+
+    @scan_command("config")
+    @click.option("--workers", ...)
+    def config_command(session: ScanSession, workers: int) -> list[Run]:
+        return session.scan(ConfigScanner(), ConfigOptions(workers=workers))
+
+gives ``hisguard scan config`` the shared -i/--vault-password-file/--facility/--limit/--format/
+--store/--no-store/--fail-on/--lang options, and ends it with :func:`finish_scan`.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
 
+from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Run, Severity
-from hisguard.scanners.inventory import FACILITY_CODE, Inventory, load_inventory
-from hisguard.scanners.output import exit_status, render_json, render_table
+from hisguard.scanners.interface import Progress, Scanner, no_progress
+from hisguard.scanners.inventory import FACILITY_CODE, HostTarget, Inventory, load_inventory
+from hisguard.scanners.output import EXIT_BAD_INPUT, exit_status, render_json, render_table
+from hisguard.scanners.plans import Job, plan_facilities, run_jobs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,33 +110,139 @@ def open_inventory(paths: Sequence[str], vault_password_file: str | None) -> Inv
     return inventory
 
 
-def finish_scan(
-    runs: Sequence[Run],
-    *,
-    output_format: str,
-    store_url: str | None,
-    no_store: bool,
-    fail_on: str,
-    lang: str,
-    inventory: Inventory | None = None,
-    inventory_paths: Sequence[str] = (),
-) -> int:
-    """Apply the inventory's waivers, store the runs, print them, and return the exit status."""
+@dataclass(frozen=True)
+class ScanRequest:
+    """The options every scan command shares (``scan_command`` adds them)."""
+
+    inventory_paths: tuple[str, ...] = ()
+    vault_password_file: str | None = None
+    facility: str | None = None
+    limit: str | None = None
+    output_format: str = "table"
+    store_url: str | None = None
+    no_store: bool = False
+    fail_on: str = Severity.HIGH.value
+    lang: str = "vi"
+
+
+class ScanSession:
+    """One scan command's request and, once opened, its inventory."""
+
+    def __init__(self, request: ScanRequest) -> None:
+        self.request = request
+        self._inventory: Inventory | None = None
+
+    @property
+    def opened(self) -> Inventory | None:
+        """The inventory if the command opened one (its waivers then apply), else None."""
+        return self._inventory
+
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = open_inventory(self.request.inventory_paths, self.request.vault_password_file)
+        return self._inventory
+
+    def hosts(self) -> list[HostTarget]:
+        """The hosts ``--facility`` and ``--limit`` select (a pattern matching none is refused)."""
+        return self.inventory().hosts(self.request.facility, self.request.limit)
+
+    def plan(
+        self, scanner: Scanner[Any, Any], options: Any, hosts: Sequence[HostTarget] | None = None
+    ) -> list[Job]:
+        """Every selected facility planned by ``scanner`` (refusals raise here, before any traffic)."""
+        inventory = self.inventory()
+        chosen = self.hosts() if hosts is None else hosts
+        return plan_facilities(scanner, options, inventory, inventory.select(self.request.facility), chosen)
+
+    def run(self, jobs: Sequence[Job], progress: Progress = no_progress) -> list[Run]:
+        return run_jobs(jobs, progress)
+
+    def scan(self, scanner: Scanner[Any, Any], options: Any, progress: Progress = no_progress) -> list[Run]:
+        """Plan every selected facility, then run the plans."""
+        return self.run(self.plan(scanner, options), progress)
+
+
+ScanBody = Callable[..., "Sequence[Run] | int"]
+
+
+def scan_command(name: str) -> Callable[[ScanBody], click.Command]:
+    """Make ``body(session, **its own options) -> runs`` the command ``hisguard scan NAME``.
+
+    The command gets the shared options (inventory, facility, limit, output) and the shared
+    ending (:func:`finish_scan`). A body may return an int instead of runs (``--dry-run``): that
+    is the exit status, and nothing is stored or printed for it.
+    """
+
+    def decorate(body: ScanBody) -> click.Command:
+        @functools.wraps(body)
+        def command(
+            inventory_paths: tuple[str, ...],
+            vault_password_file: str | None,
+            facility: str | None,
+            limit: str | None,
+            output_format: str,
+            store_url: str | None,
+            no_store: bool,
+            fail_on: str,
+            lang: str,
+            **own: Any,
+        ) -> int:
+            request = ScanRequest(
+                inventory_paths,
+                vault_password_file,
+                facility,
+                limit,
+                output_format,
+                store_url,
+                no_store,
+                fail_on,
+                lang,
+            )
+            session = ScanSession(request)
+            result = body(session, **own)
+            if isinstance(result, int):
+                return result
+            return finish_scan(result, request, session.opened)
+
+        return click.command(name)(inventory_options(target_options(output_options(command))))
+
+    return decorate
+
+
+def finish_scan(runs: Sequence[Run], request: ScanRequest, inventory: Inventory | None = None) -> int:
+    """The ending of every scan: waivers, the result document, the store, the exit status.
+
+    The document is written before anything is stored: a store that cannot be written (locked,
+    disk full, unreachable) loses nothing that was scanned; it is said on stderr and the exit
+    status is 2.
+    """
     if inventory is not None:
         from hisguard.scanners.waivers.source import waive_runs
 
-        runs = waive_runs(runs, inventory_paths, inventory)
-    if not no_store:
-        from hisguard.scanners.store import Store
-
-        store = Store(store_url)
-        try:
-            for run in runs:
-                store.save_run(run)
-        finally:
-            store.close()
-    if output_format == "json":
+        runs = waive_runs(runs, request.inventory_paths, inventory)
+    if request.output_format == "json":
         click.echo(render_json(runs), nl=False)
     else:
-        click.echo(render_table(runs, lang=lang), nl=False)
-    return exit_status(runs, Severity(fail_on))
+        click.echo(render_table(runs, lang=request.lang), nl=False)
+    if not request.no_store:
+        try:
+            store_runs(runs, request.store_url)
+        except (HisguardError, OSError) as exc:
+            click.echo(
+                f"hisguard: error: storing the results failed ({exc}); "
+                "the results above are complete but not recorded in the store",
+                err=True,
+            )
+            return EXIT_BAD_INPUT
+    return exit_status(runs, Severity(request.fail_on))
+
+
+def store_runs(runs: Sequence[Run], store_url: str | None) -> None:
+    from hisguard.scanners.store import Store
+
+    store = Store(store_url)
+    try:
+        for run in runs:
+            store.save_run(run)
+    finally:
+        store.close()

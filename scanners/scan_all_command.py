@@ -11,15 +11,10 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from hisguard.scanners.cli_options import (
-    finish_scan,
-    inventory_options,
-    open_inventory,
-    output_options,
-    target_options,
-)
+from hisguard.scanners.cli_options import ScanSession, scan_command
 from hisguard.scanners.findings import Run
-from hisguard.scanners.scan_all import SCANNERS, ScanAllOptions, scan_facility
+from hisguard.scanners.interface import CommonOptions
+from hisguard.scanners.scan_all import plan_everything, scan_everything
 
 
 class ProgressBoard:
@@ -37,9 +32,9 @@ class ProgressBoard:
     def __exit__(self, *exc: object) -> None:
         self._live.__exit__(None, None, None)
 
-    def facility(self, code: str) -> None:
+    def facility(self, code: str, scanners: list[str]) -> None:
         with self._lock:
-            for name in SCANNERS:
+            for name in scanners:
                 self._rows[(code, name)] = ("waiting", "")
             self._live.update(self._table())
 
@@ -58,9 +53,7 @@ class ProgressBoard:
         return table
 
 
-@click.command("all")
-@inventory_options
-@target_options
+@scan_command("all")
 @click.option("--trust-on-first-use", is_flag=True, help="Record unknown SSH host keys (never changed ones).")
 @click.option(
     "--workers", type=click.IntRange(1, 256), default=16, show_default=True, help="SSH hosts at once."
@@ -68,51 +61,23 @@ class ProgressBoard:
 @click.option(
     "--max-nmap", type=click.IntRange(1, 16), default=2, show_default=True, help="nmap processes at once."
 )
-@output_options
 def scan_all_command(
-    inventory_paths: tuple[str, ...],
-    vault_password_file: str | None,
-    facility: str | None,
-    limit: str | None,
-    trust_on_first_use: bool,
-    workers: int,
-    max_nmap: int,
-    output_format: str,
-    store_url: str | None,
-    no_store: bool,
-    fail_on: str,
-    lang: str,
-) -> int:
-    """Credentials, configuration and network scans of each facility, stored as one run each."""
-    inventory = open_inventory(inventory_paths, vault_password_file)
-    facilities = [f for f in inventory.select(facility) if inventory.hosts(f.code, None)]
-    if limit:
-        inventory.hosts(facility, limit)  # refuses a pattern that matches nothing, before any scan
-    options = ScanAllOptions(trust_on_first_use=trust_on_first_use, workers=workers, max_nmap=max_nmap)
-    console = Console(stderr=True)
-    runs: list[Run] = []
-    if sys.stderr.isatty():
-        with ProgressBoard(console) as board:
-            for fac in facilities:
-                board.facility(fac.code)
-                runs.append(
-                    scan_facility(
-                        inventory,
-                        fac,
-                        limit,
-                        options,
-                        functools.partial(board.event, fac.code),
-                    )
-                )
-    else:
-        runs = [scan_facility(inventory, fac, limit, options) for fac in facilities]
-    return finish_scan(
-        runs,
-        output_format=output_format,
-        store_url=store_url,
-        no_store=no_store,
-        fail_on=fail_on,
-        lang=lang,
-        inventory=inventory,
-        inventory_paths=inventory_paths,
+    session: ScanSession, trust_on_first_use: bool, workers: int, max_nmap: int
+) -> list[Run]:
+    """Every scanner (credentials, configuration, network) on each facility, stored as one run each."""
+    request = session.request
+    common = CommonOptions(
+        trust_on_first_use=trust_on_first_use,
+        workers=workers,
+        max_nmap=max_nmap,
+        limited=request.limit is not None,
     )
+    planned = plan_everything(session.inventory(), request.facility, request.limit, common)
+    if not sys.stderr.isatty():
+        return [scan_everything(fac, jobs) for fac, jobs in planned]
+    runs: list[Run] = []
+    with ProgressBoard(Console(stderr=True)) as board:
+        for fac, jobs in planned:
+            board.facility(fac.code, [job.scanner.name for job in jobs])
+            runs.append(scan_everything(fac, jobs, functools.partial(board.event, fac.code)))
+    return runs

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from hisguard.scanners.config.catalog import catalog  # noqa: E402
 from hisguard.scanners.config.engine import applicable, evaluate, needed_sections  # noqa: E402
 from hisguard.scanners.config.facts import Facts, collect  # noqa: E402
-from hisguard.scanners.config.scanner import ScanOptions, scan_fleet  # noqa: E402
+from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet  # noqa: E402
 from hisguard.scanners.errors import HisguardError  # noqa: E402
 from hisguard.scanners.inventory import HostTarget, load_inventory  # noqa: E402
 from hisguard.scanners.transport import open_transport, testinfra_host  # noqa: E402
@@ -83,7 +83,7 @@ def throughput(targets: list[HostTarget], sessions: int, scans: int) -> tuple[fl
     """(host-scans per minute, failed scans, wall seconds) of ``scans`` scans on ``sessions`` workers."""
     batch = list(islice(cycle(targets), scans))
     start = time.perf_counter()
-    runs = scan_fleet(batch, catalog(), ScanOptions(workers=sessions))
+    runs = scan_fleet(batch, catalog(), ConfigOptions(workers=sessions))
     wall = time.perf_counter() - start
     failed = sum(len([e for e in r.errors if "could not run" not in e.message]) for r in runs)
     return (scans - failed) / wall * 60.0, failed, wall

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from hisguard.scanners.errors import CatalogError
-from hisguard.scanners.findings import Remediation, Severity, Text
+from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, fingerprint
 
 CONFIDENCES = ("letter", "verified", "secondary")
 
@@ -45,6 +45,48 @@ class CheckMeta:
     remediation: Remediation
     references: tuple[str, ...]
     groups: tuple[str, ...] = ()
+
+    def finding(
+        self,
+        *,
+        scanner: str,
+        facility: str,
+        host: str,
+        resource: str,
+        material: str | bytes = "",
+        shown_resource: str | None = None,
+        status: Status = Status.FAIL,
+        severity: Severity | None = None,
+        title: Text | None = None,
+        evidence: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        """The one way a scanner turns this entry into a finding.
+
+        ``material`` identifies the problem (it may be a raw secret): only its keyed fingerprint
+        is kept. ``shown_resource`` is what the finding displays when it differs from the
+        resource the fingerprint identifies (a path that is not valid UTF-8, escaped). ``severity`` and ``title`` override the catalog's where a scanner refines them.
+        """
+        return Finding(
+            check_id=self.id,
+            status=status,
+            severity=severity or self.severity,
+            facility=facility,
+            host=host,
+            resource=resource if shown_resource is None else shown_resource,
+            title=title or self.title,
+            fingerprint=fingerprint(self.id, host, resource, material),
+            scanner=scanner,
+            evidence=evidence,
+            rationale=self.rationale,
+            remediation=self.remediation,
+            references=self.references,
+            line=line,
+            column=column,
+            details=dict(details or {}),
+        )
 
 
 def load_yaml_resource(name: str) -> Any:

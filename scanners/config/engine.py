@@ -11,7 +11,7 @@ import testinfra.host
 from hisguard.scanners.config.catalog import Check
 from hisguard.scanners.config.facts import Facts, collect
 from hisguard.scanners.config.model import FactError, Outcome, errored
-from hisguard.scanners.findings import Finding, Status, fingerprint
+from hisguard.scanners.findings import Finding, Status
 from hisguard.scanners.inventory import HostTarget
 from hisguard.scanners.transport import Transport, testinfra_host
 
@@ -21,7 +21,7 @@ SCANNER = "config"
 
 
 @dataclass(frozen=True)
-class HostResult:
+class HostReport:
     host: str
     findings: tuple[Finding, ...]
 
@@ -41,11 +41,11 @@ def needed_sections(checks: Iterable[Check]) -> list[str]:
 
 def scan_host(
     target: HostTarget, checks: Sequence[Check], transport: Transport, *, timeout: float = 60.0
-) -> HostResult:
+) -> HostReport:
     """Collect the facts ``checks`` need and evaluate them; TransportError if the host fails us."""
     sections = collect(transport, target, needed_sections(checks), timeout=timeout)
     facts = Facts(target, sections, fetch=lambda names: collect(transport, target, names, timeout=timeout))
-    return HostResult(target.name, tuple(evaluate(checks, testinfra_host(transport), facts)))
+    return HostReport(target.name, tuple(evaluate(checks, testinfra_host(transport), facts)))
 
 
 def evaluate(checks: Iterable[Check], host: testinfra.host.Host, facts: Facts) -> list[Finding]:
@@ -73,21 +73,14 @@ def _outcomes(check: Check, host: testinfra.host.Host, facts: Facts) -> list[Out
 
 
 def to_finding(check: Check, target: HostTarget, outcome: Outcome) -> Finding:
-    meta = check.meta
-    return Finding(
-        check_id=meta.id,
-        status=outcome.status,
-        severity=meta.severity,
+    return check.meta.finding(
+        scanner=SCANNER,
         facility=target.facility,
         host=target.name,
         resource=outcome.resource,
-        title=meta.title,
-        fingerprint=fingerprint(meta.id, target.name, outcome.resource, outcome.material),
-        scanner=SCANNER,
+        material=outcome.material,
+        status=outcome.status,
         evidence=outcome.evidence,
-        rationale=meta.rationale,
-        remediation=meta.remediation,
-        references=meta.references,
         line=outcome.line,
-        details=dict(outcome.details),
+        details=outcome.details,
     )

@@ -1,4 +1,4 @@
-"""Scan many hosts in parallel (one thread and one connection per host) into one Run per facility."""
+"""The configuration scanner: hosts in parallel (one thread and one connection each), one Run per facility."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from hisguard.scanners.config.catalog import Check
-from hisguard.scanners.config.engine import SCANNER, HostResult, applicable, scan_host
+from hisguard.scanners.config.catalog import Check, catalog, select
+from hisguard.scanners.config.engine import SCANNER, HostReport, applicable, scan_host
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
-from hisguard.scanners.inventory import HostTarget
+from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
+from hisguard.scanners.inventory import Facility, HostTarget, Inventory
 from hisguard.scanners.keys import installation_key
+from hisguard.scanners.scope import refuse_out_of_scope
 from hisguard.scanners.transport import Transport, open_transport
 
 log = logging.getLogger("hisguard.config")
@@ -23,17 +25,18 @@ Connect = Callable[[HostTarget], Transport]
 
 
 @dataclass(frozen=True)
-class ScanOptions:
+class ConfigOptions:
     ignore_groups: bool = False
     trust_on_first_use: bool = False
     workers: int = DEFAULT_WORKERS
     connect_timeout: float = 10.0
     command_timeout: float = 60.0
+    check_ids: tuple[str, ...] = ()  # only these checks or families (empty: every check)
 
 
 def scan_one(
-    target: HostTarget, checks: Sequence[Check], options: ScanOptions, connect: Connect | None = None
-) -> HostResult | ScanError:
+    target: HostTarget, checks: Sequence[Check], options: ConfigOptions, connect: Connect | None = None
+) -> HostReport | ScanError:
     """One host: its findings, or the one-line reason it could not be scanned."""
     chosen = applicable(checks, target, ignore_groups=options.ignore_groups)
     opener = connect or (
@@ -58,7 +61,7 @@ def scan_one(
 def scan_fleet(
     targets: Sequence[HostTarget],
     checks: Sequence[Check],
-    options: ScanOptions = ScanOptions(),
+    options: ConfigOptions = ConfigOptions(),
     connect: Connect | None = None,
 ) -> list[Run]:
     """Every target scanned by a bounded pool; one Run per facility, in facility order."""
@@ -85,21 +88,20 @@ def scan_fleet(
             findings.extend(result.findings)
             errors.extend(_check_errors(target, result))
         runs.append(
-            Run(
-                id=Run.new_id(),
-                started_at=started,
+            new_run(
+                (SCANNER,),
+                facility,
+                started,
+                hosts=hosts,
+                errors=errors,
+                findings=findings,
                 finished_at=finished,
-                scanners=(SCANNER,),
-                facility=facility,
-                hosts=tuple(hosts),
-                errors=tuple(errors),
-                findings=tuple(findings),
             )
         )
     return runs
 
 
-def _check_errors(target: HostTarget, result: HostResult) -> list[ScanError]:
+def _check_errors(target: HostTarget, result: HostReport) -> list[ScanError]:
     """Checks that could not judge (a command missing, a read refused) are listed as run errors too."""
     failed = result.check_errors
     if not failed:
@@ -107,3 +109,32 @@ def _check_errors(target: HostTarget, result: HostResult) -> list[ScanError]:
     parts = [f"{f.check_id} ({f.evidence})" for f in failed]
     message = f"{target.name}: {len(failed)} check(s) could not run: " + "; ".join(parts)
     return [ScanError(scanner=SCANNER, target=target.name, message=message[:600], facility=target.facility)]
+
+
+@dataclass(frozen=True)
+class ConfigWork:
+    checks: tuple[Check, ...]
+    options: ConfigOptions
+
+
+class ConfigScanner(Scanner[ConfigOptions, ConfigWork]):
+    name = SCANNER
+
+    def __init__(self, connect: Connect | None = None) -> None:
+        self._connect = connect
+
+    def options(self, common: CommonOptions) -> ConfigOptions:
+        return ConfigOptions(trust_on_first_use=common.trust_on_first_use, workers=common.workers)
+
+    def plan(
+        self, inventory: Inventory, facility: Facility, hosts: Sequence[HostTarget], options: ConfigOptions
+    ) -> Plan[ConfigWork] | None:
+        checks = select(catalog(), check_ids=options.check_ids or None)
+        if not hosts:
+            return None
+        refuse_out_of_scope(facility, hosts)
+        return Plan(SCANNER, facility, tuple(hosts), ConfigWork(tuple(checks), options))
+
+    def run(self, plan: Plan[ConfigWork], progress: Progress = no_progress) -> Run:
+        (run,) = scan_fleet(plan.hosts, plan.work.checks, plan.work.options, self._connect)
+        return run

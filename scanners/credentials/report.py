@@ -21,7 +21,7 @@ from hisguard.scanners.credentials.places import Places
 from hisguard.scanners.credentials.redact import evidence, length_class, secret_fingerprint, username_label
 from hisguard.scanners.credentials.rules import RuleSet
 from hisguard.scanners.credentials.weak import WeakPasswords
-from hisguard.scanners.findings import Finding, Severity, Status, Text, display_path, fingerprint
+from hisguard.scanners.findings import Finding, Severity, Text, display_path
 
 SCANNER = "credentials"
 # Every line of a secret repeated down a log is listed (a reader goes to each), up to a bound that
@@ -84,22 +84,17 @@ class Reporter:
         details: Mapping[str, Any] | None = None,
         title: Text | None = None,
     ) -> Finding:
-        meta = self.rules.check(check_id)
-        return Finding(
-            check_id=check_id,
-            status=Status.FAIL,
-            severity=severity or meta.severity,
+        return self.rules.check(check_id).finding(
+            scanner=SCANNER,
             facility=self.facility,
             host=host,
             # A path is bytes: the fingerprint keeps them all, what is shown escapes non-UTF-8 ones.
-            resource=display_path(resource),
-            title=title or meta.title,
-            fingerprint=fingerprint(check_id, host, resource, material),
-            scanner=SCANNER,
+            resource=resource,
+            shown_resource=display_path(resource),
+            material=material,
+            severity=severity,
+            title=title,
             evidence=display_path(evidence_text),
-            rationale=meta.rationale,
-            remediation=meta.remediation,
-            references=meta.references,
             line=line,
             column=column,
             details=_displayable(dict(details or {})),

@@ -20,8 +20,8 @@ import nmap
 from hisguard.scanners.errors import HisguardError, InventoryError
 from hisguard.scanners.inventory import Network
 from hisguard.scanners.network.ports import format_port_spec
-from hisguard.scanners.network.scope import Scope
 from hisguard.scanners.network.settings import NmapSettings
+from hisguard.scanners.scope import Scope
 
 
 class NmapError(HisguardError):

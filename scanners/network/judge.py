@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from hisguard.scanners.findings import Finding, Status, fingerprint
+from hisguard.scanners.findings import Finding
 from hisguard.scanners.inventory import Facility, HostTarget
 from hisguard.scanners.network.risks import Risk, RiskTable
 from hisguard.scanners.network.xmlreport import Host, Port
@@ -46,21 +46,13 @@ def _finding(
     material: str,
     details: dict[str, object],
 ) -> Finding:
-    meta = risk.meta
-    return Finding(
-        check_id=meta.id,
-        status=Status.FAIL,
-        severity=meta.severity,
+    return risk.meta.finding(
+        scanner=SCANNER,
         facility=facility.code,
         host=host,
         resource=resource,
-        title=meta.title,
-        fingerprint=fingerprint(meta.id, host, resource, evidence_material=material),
-        scanner=SCANNER,
+        material=material,
         evidence=evidence,
-        rationale=meta.rationale,
-        remediation=meta.remediation,
-        references=meta.references,
         details=details,
     )
 

@@ -12,7 +12,7 @@ from hisguard.scanners.config.catalog import Check, catalog, select
 from hisguard.scanners.config.engine import evaluate, scan_host
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import CheckCode, FactError, failed
-from hisguard.scanners.config.scanner import ScanOptions, scan_fleet
+from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.findings import Severity, Status, fingerprint
 from hisguard.scanners.inventory import HostTarget
@@ -124,7 +124,7 @@ def test_a_host_that_cannot_be_reached_is_an_error_and_the_others_are_scanned() 
             raise TransportError("srv-b (198.18.0.32:22): connection refused")
         return behaviour[host.name]
 
-    runs = scan_fleet(hosts(), catalog(), ScanOptions(workers=3), connect=connect)
+    runs = scan_fleet(hosts(), catalog(), ConfigOptions(workers=3), connect=connect)
     assert [r.facility for r in runs] == ["75901", "75902"]
     first, second = runs
     assert first.hosts == ("ws-a",) and first.scanners == ("config",)
@@ -152,6 +152,6 @@ def test_an_unexpected_exception_on_one_host_is_contained() -> None:
 @pytest.mark.parametrize("workers", [1, 8])
 def test_results_do_not_depend_on_the_pool_size(workers: int) -> None:
     runs = scan_fleet(
-        hosts(), catalog(), ScanOptions(workers=workers), connect=lambda h: ScriptedHost(CLEAN, h.name)
+        hosts(), catalog(), ConfigOptions(workers=workers), connect=lambda h: ScriptedHost(CLEAN, h.name)
     )
     assert [r.hosts for r in runs] == [("ws-a", "srv-b"), ("ws-c",)]

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from hisguard.scanners.config.catalog import catalog
-from hisguard.scanners.config.scanner import ScanOptions, scan_fleet
+from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet
 from hisguard.scanners.findings import Finding, Run, Severity, Status
 from hisguard.scanners.inventory import HostTarget, Inventory, load_inventory
 from tests.conftest import REPO
@@ -46,7 +46,7 @@ def targets(lab: LabInfo, inventory: Inventory) -> list[HostTarget]:
 
 @pytest.fixture(scope="module")
 def fleet_scan(targets: list[HostTarget]) -> list[Run]:
-    return scan_fleet(targets, catalog(), ScanOptions(workers=8))
+    return scan_fleet(targets, catalog(), ConfigOptions(workers=8))
 
 
 def findings(runs: list[Run]) -> list[Finding]:
@@ -140,7 +140,7 @@ def test_a_changed_host_key_is_refused(targets: list[HostTarget], tmp_path: Path
     assert error.target == "ws-02" and "host key CHANGED" in error.message
     # Trusting on first use never accepts a changed key.
     (run,) = scan_fleet(
-        [replace(ws, known_hosts_file=str(known))], catalog(), ScanOptions(trust_on_first_use=True)
+        [replace(ws, known_hosts_file=str(known))], catalog(), ConfigOptions(trust_on_first_use=True)
     )
     assert "host key CHANGED" in run.errors[0].message
     assert known.read_text().count("\n") == 1  # nothing recorded beside the old key
@@ -152,14 +152,14 @@ def test_an_unknown_host_key_is_refused_unless_trusted_on_first_use(
     ws = replace(next(t for t in targets if t.name == "ws-02"), known_hosts_file=str(tmp_path / "kh"))
     (run,) = scan_fleet([ws], catalog())
     assert "host key unknown" in run.errors[0].message and not (tmp_path / "kh").exists()
-    (run,) = scan_fleet([ws], catalog(), ScanOptions(trust_on_first_use=True))
+    (run,) = scan_fleet([ws], catalog(), ConfigOptions(trust_on_first_use=True))
     assert run.hosts == ("ws-02",) and run.errors == ()
     assert (tmp_path / "kh").read_text().startswith(ws.address + " ")
 
 
 def test_a_stopped_host_is_an_error_entry_while_the_others_are_scanned(targets: list[HostTarget]) -> None:
     ghost = replace(targets[0], name="ws-99", address=UNUSED_ADDRESS)
-    runs = scan_fleet([ghost, *targets], catalog(), ScanOptions(connect_timeout=3))
+    runs = scan_fleet([ghost, *targets], catalog(), ConfigOptions(connect_timeout=3))
     errors = [e for run in runs for e in run.errors]
     assert [e.target for e in errors] == ["ws-99"]
     assert errors[0].message.startswith(f"ws-99 ({UNUSED_ADDRESS}:22): ")

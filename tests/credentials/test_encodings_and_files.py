@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import run_local
+from hisguard.scanners.credentials.scanner import run_local
 from tests.credentials.helpers import scan, spots, write
 
 CONFIG = '<?xml version="1.0"?>\n<appSettings>\n  <add key="UsernameBHXH" value="75901_BV" />\n  <add key="PasswordBHXH" value="Ut16!abc" />\n</appSettings>\n'

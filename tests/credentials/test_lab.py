@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import run_facility
+from hisguard.scanners.credentials.scanner import run_facility
 from hisguard.scanners.inventory import load_inventory
 from tests.conftest import REPO
 

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import run_local
+from hisguard.scanners.credentials.scanner import run_local
 from hisguard.scanners.inventory import load_inventory
 from tests.credentials.helpers import write
 

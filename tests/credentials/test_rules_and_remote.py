@@ -47,12 +47,16 @@ def test_remote_collection_brings_back_candidates_only(tmp_path: Path) -> None:
 
 
 def test_unreachable_host_is_a_scan_error(tmp_path: Path) -> None:
-    from hisguard.scanners.credentials.scan import run_facility
+    from hisguard.scanners.credentials.scanner import run_facility
     from hisguard.scanners.errors import TransportError
     from hisguard.scanners.inventory import load_inventory
 
     inv = tmp_path / "inv"
-    write(inv, "hosts.yml", "all:\n  children:\n    facility_75901:\n      hosts:\n        down-01:\n")
+    write(
+        inv,
+        "hosts.yml",
+        "all:\n  children:\n    facility_75901:\n      hosts:\n        down-01: {ansible_host: 198.18.0.250}\n",
+    )
     write(inv, "group_vars/facility_75901.yml", 'facility_name: "BV"\nfacility_networks: ["198.18.0.0/24"]\n')
     facility = load_inventory([inv]).facility("75901")
 

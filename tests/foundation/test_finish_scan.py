@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hisguard.scanners.cli_options import finish_scan
+from hisguard.scanners.cli_options import ScanRequest, finish_scan
 from hisguard.scanners.findings import Severity
 from hisguard.scanners.inventory import load_inventory
 from hisguard.scanners.store import Store
@@ -41,16 +41,8 @@ def test_waivers_mark_findings_before_storing(
     inventory = load_inventory([hosts], str(EXAMPLE / "vault-password.example.txt"))
     run = make_run((make_finding(severity=Severity.CRITICAL),))
     url = f"sqlite:///{tmp_path / 'h.db'}"
-    code = finish_scan(
-        [run],
-        output_format="json",
-        store_url=url,
-        no_store=False,
-        fail_on="high",
-        lang="vi",
-        inventory=inventory,
-        inventory_paths=[str(hosts)],
-    )
+    request = ScanRequest(inventory_paths=(str(hosts),), output_format="json", store_url=url)
+    code = finish_scan([run], request, inventory)
     printed = json.loads(capsys.readouterr().out)
     assert code == exit_code
     assert printed["findings"][0]["status"] == status

@@ -69,7 +69,7 @@ def hisguard(
         ("198.18.0.0/24", "--target 198.18.0.0/24 overlaps 198.18.0.1/32, which facility 75901 excludes"),
         ("10.10.0.0/16", "--target 10.10.0.0/16 is outside the networks of the selected facilities"),
         ("192.0.2.2", "--target 192.0.2.2/32 is outside the networks of the selected facilities"),
-        ("198.18.1.5", "--target 198.18.1.5/32 lies in 198.18.1.5/32, which facility 75902 excludes"),
+        ("198.18.1.1", "--target 198.18.1.1/32 lies in 198.18.1.1/32, which facility 75902 excludes"),
     ],
 )
 def test_out_of_scope_targets_are_refused_before_nmap_exists(

@@ -16,8 +16,8 @@ import pytest
 
 from hisguard.scanners.network.driver import PythonNmapDriver, running_as_root
 from hisguard.scanners.network.risks import risk_table
-from hisguard.scanners.network.runner import plan_facility, scan_all
-from hisguard.scanners.network.scope import requested_scopes
+from hisguard.scanners.network.scanner import plan_facility, scan_all
+from hisguard.scanners.scope import requested_scopes
 from tests.network.factories import make_facility, make_host
 
 pytestmark = pytest.mark.skipif(

@@ -13,8 +13,8 @@ from hisguard.scanners.network.ports import (
     format_port_spec,
     parse_port_spec,
 )
-from hisguard.scanners.network.scope import facility_scope
 from hisguard.scanners.network.settings import NmapSettings, settings_for
+from hisguard.scanners.scope import facility_scope
 from tests.network.factories import make_facility
 
 # The services the issue names for a hospital LAN: all must be probed by default.

@@ -1,4 +1,8 @@
-"""What a network scan may touch: the facility's networks minus what it excludes, nothing else.
+"""What a scan may touch: the facility's networks minus what it excludes, nothing else.
+
+Every scanner's plan asks this module (see :mod:`hisguard.scanners.interface`): the SSH scanners
+refuse a host whose address lies outside its facility's networks or inside an excluded range
+(:func:`refuse_out_of_scope`), the network scanner sweeps only :class:`Scope` targets.
 
 Hospital networks hold fragile medical devices, so scope is computed here, in Python, before
 nmap is started: the target list handed to nmap never contains an excluded address (nmap's own
@@ -9,6 +13,7 @@ overlapping an excluded range, is refused with a ScopeError, never trimmed silen
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -160,3 +165,39 @@ def host_scopes(facilities: Sequence[Facility], hosts: Sequence[HostTarget]) -> 
         for f in facilities
         if f.code in assigned
     ]
+
+
+def _addresses(host: HostTarget) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The host's address, or what its name resolves to (empty when it does not resolve)."""
+    try:
+        return [ipaddress.ip_address(host.address)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host.address, host.port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []  # the transport reports the unresolvable name as the host's error
+    found = []
+    for info in infos:
+        try:
+            found.append(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]))
+        except ValueError:
+            continue
+    return found
+
+
+def refuse_out_of_scope(facility: Facility, hosts: Sequence[HostTarget]) -> None:
+    """ScopeError for the first host (or address its name resolves to) the facility does not own
+    or excludes from scans: nothing may connect to it."""
+    for host in hosts:
+        if host.facility != facility.code:
+            raise ScopeError(f"host {host.name} is not in facility {facility.code}; scanning it is refused")
+        for address in _addresses(host):
+            target = ipaddress.ip_network(address)
+            shown = address if str(address) == host.address else f"{host.address} = {address}"
+            if not _owns(facility, target):
+                raise ScopeError(
+                    f"host {host.name} ({shown}) is outside the networks of facility {facility.code} "
+                    f"(facility_networks); scanning it is refused"
+                )
+            _refuse_excluded(facility, target, f"host {host.name}")

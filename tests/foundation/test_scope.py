@@ -8,7 +8,7 @@ import random
 import pytest
 
 from hisguard.scanners.errors import ScopeError
-from hisguard.scanners.network.scope import (
+from hisguard.scanners.scope import (
     Scope,
     address_count,
     facility_scope,

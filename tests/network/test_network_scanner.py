@@ -11,8 +11,8 @@ import pytest
 from hisguard.scanners.errors import ScopeError
 from hisguard.scanners.network.driver import NmapError, NmapJob
 from hisguard.scanners.network.risks import risk_table
-from hisguard.scanners.network.runner import nmap_gate, plan_facility, scan_all
-from hisguard.scanners.network.scope import facility_scope
+from hisguard.scanners.network.scanner import nmap_gate, plan_facility, scan_all
+from hisguard.scanners.scope import facility_scope
 from tests.network.factories import DATA, make_facility
 
 HEADER = b'<?xml version="1.0"?><nmaprun scanner="nmap" args="nmap">'

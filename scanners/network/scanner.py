@@ -1,4 +1,4 @@
-"""Planning and running network scans: one Run per facility, facilities in parallel.
+"""The network scanner (nmap): plan and run one facility's sweep; one Run per facility.
 
 Every facility is planned (scope, settings, nmap jobs) before the first nmap starts, so a scope or
 setting error stops the command before any packet leaves. Scans then run in threads, and a
@@ -9,19 +9,28 @@ A failed or unreadable nmap run becomes ScanError entries of its facility's Run.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hisguard.scanners.errors import ScopeError
 from hisguard.scanners.findings import Run, ScanError, utcnow
-from hisguard.scanners.inventory import Facility
-from hisguard.scanners.network.driver import NmapDriver, NmapError, NmapJob, build_jobs
+from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
+from hisguard.scanners.inventory import Facility, HostTarget, Inventory
+from hisguard.scanners.network.driver import (
+    NmapDriver,
+    NmapError,
+    NmapJob,
+    PythonNmapDriver,
+    build_jobs,
+    running_as_root,
+)
 from hisguard.scanners.network.judge import SCANNER, judge, managed_by_address
-from hisguard.scanners.network.risks import RiskTable
-from hisguard.scanners.network.scope import Scope, contains
+from hisguard.scanners.network.ports import default_ports
+from hisguard.scanners.network.risks import RiskTable, risk_table
 from hisguard.scanners.network.settings import settings_for
 from hisguard.scanners.network.xmlreport import Host, NmapOutputError, parse
+from hisguard.scanners.scope import Scope, contains, facility_scope, host_scopes
 
 MAX_THREADS = 64
 
@@ -79,9 +88,7 @@ def _collect(
     return hosts, report.complete
 
 
-def scan_facility(
-    plan: FacilityPlan, driver: NmapDriver, gate: threading.BoundedSemaphore, table: RiskTable
-) -> Run:
+def sweep(plan: FacilityPlan, driver: NmapDriver, gate: threading.BoundedSemaphore, table: RiskTable) -> Run:
     started = utcnow()
     errors: list[ScanError] = []
     answered: list[Host] = []
@@ -103,16 +110,13 @@ def scan_facility(
             errors.append(
                 _error(plan, host.name, f"{address} did not answer (down, or a firewall drops the probes)")
             )
-    findings = judge(answered, plan.facility, table)
-    return Run(
-        id=Run.new_id(),
-        started_at=started,
-        finished_at=utcnow(),
-        scanners=(SCANNER,),
-        facility=plan.facility.code,
-        hosts=tuple(managed[h.address].name if h.address in managed else h.address for h in answered),
-        errors=tuple(errors),
-        findings=tuple(findings),
+    return new_run(
+        (SCANNER,),
+        plan.facility.code,
+        started,
+        hosts=(managed[h.address].name if h.address in managed else h.address for h in answered),
+        errors=errors,
+        findings=judge(answered, plan.facility, table),
     )
 
 
@@ -136,9 +140,62 @@ def scan_all(
     """
     gate = gate if gate is not None else nmap_gate(max_nmap)
     if len(plans) <= 1:
-        return [scan_facility(plan, driver, gate, table) for plan in plans]
+        return [sweep(plan, driver, gate, table) for plan in plans]
     # A thread per facility (bounded); the semaphore, not the pool size, caps the nmap processes.
     with ThreadPoolExecutor(
         max_workers=min(len(plans), MAX_THREADS), thread_name_prefix="hisguard-net"
     ) as pool:
-        return list(pool.map(lambda plan: scan_facility(plan, driver, gate, table), plans))
+        return list(pool.map(lambda plan: sweep(plan, driver, gate, table), plans))
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    ports: tuple[int, ...]
+    limited: bool = False  # sweep only the given hosts' addresses, not the facility's networks
+    scopes: Mapping[str, Scope] | None = None  # --target: the requested scope of each facility
+    nmap_path: str = "nmap"
+    # One cap on nmap processes shared by every facility of the command.
+    gate: threading.BoundedSemaphore = field(default_factory=lambda: nmap_gate(2), compare=False)
+
+
+@dataclass(frozen=True)
+class NetworkWork:
+    sweep: FacilityPlan
+    table: RiskTable
+    options: NetworkOptions
+
+
+class NetworkScanner(Scanner[NetworkOptions, NetworkWork]):
+    name = SCANNER
+
+    def __init__(self, make_driver: Callable[[str], NmapDriver] = PythonNmapDriver) -> None:
+        self._make_driver = make_driver  # called with the nmap path when the first plan runs
+
+    def options(self, common: CommonOptions) -> NetworkOptions:
+        return NetworkOptions(
+            ports=tuple(default_ports()),
+            limited=common.limited,
+            nmap_path=common.nmap_path,
+            gate=nmap_gate(common.max_nmap),
+        )
+
+    def plan(
+        self, inventory: Inventory, facility: Facility, hosts: Sequence[HostTarget], options: NetworkOptions
+    ) -> Plan[NetworkWork] | None:
+        if options.scopes is not None:
+            scope = options.scopes.get(facility.code)
+        elif options.limited:
+            scope = next(iter(host_scopes([facility], hosts)), None)
+        else:
+            scope = facility_scope(facility)
+        if scope is None:
+            return None
+        work = NetworkWork(
+            plan_facility(facility, scope, options.ports, running_as_root()), risk_table(), options
+        )
+        return Plan(SCANNER, facility, tuple(hosts), work)
+
+    def run(self, plan: Plan[NetworkWork], progress: Progress = no_progress) -> Run:
+        work = plan.work
+        driver = self._make_driver(work.options.nmap_path)
+        return sweep(work.sweep, driver, work.options.gate, work.table)
