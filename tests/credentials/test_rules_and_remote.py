@@ -55,7 +55,8 @@ def test_unreachable_host_is_a_scan_error(tmp_path: Path) -> None:
     write(
         inv,
         "hosts.yml",
-        "all:\n  children:\n    facility_75901:\n      hosts:\n        down-01: {ansible_host: 198.18.0.250}\n",
+        "all:\n  children:\n    facility_75901:\n      hosts:\n"
+        "        down-01: {ansible_host: 198.18.0.250}\n",
     )
     write(inv, "group_vars/facility_75901.yml", 'facility_name: "BV"\nfacility_networks: ["198.18.0.0/24"]\n')
     facility = load_inventory([inv]).facility("75901")

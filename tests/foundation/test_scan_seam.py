@@ -7,7 +7,6 @@ recorders, so a test can assert that a refused scan never even tried to connect.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, 
 from hisguard.scanners.inventory import Facility, HostTarget, Inventory
 from hisguard.scanners.store import Store
 from tests.config.fakes import CLEAN, ScriptedHost
+from tests.entry_point import hisguard
 
 from .factories import make_finding, make_run
 
@@ -72,17 +72,6 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     monkeypatch.setattr("hisguard.scanners.config.scanner.open_transport", fake_open)
     monkeypatch.setattr("hisguard.scanners.credentials.remote.scan_host", fake_collect)
     return seen
-
-
-def hisguard(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["hisguard", *args])
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 # --- scope: every scanner refuses at plan time (issue 13, item 3) ----------------------------------

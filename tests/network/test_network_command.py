@@ -6,15 +6,14 @@ The nmap driver is replaced by a spy: a refused command must never even build on
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from hisguard.scanners import cli
 from hisguard.scanners.network.driver import NmapJob
 from hisguard.scanners.store import Store
+from tests.entry_point import hisguard
 from tests.network.factories import DATA
 
 LAB_INVENTORY = ["-i", "inventories/lab", "--vault-password-file", "inventories/lab/vault-password.txt"]
@@ -45,18 +44,6 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> type[SpyDriver]:
     monkeypatch.setattr("hisguard.scanners.network.command.PythonNmapDriver", SpyDriver)
     monkeypatch.chdir(REPO)
     return SpyDriver
-
-
-def hisguard(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    """Run the real entry point (exit status and error printing included)."""
-    monkeypatch.setattr(sys, "argv", ["hisguard", *args])
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 @pytest.mark.parametrize(
