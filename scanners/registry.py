@@ -20,23 +20,28 @@ class Entry:
     name: str
     scanner: str  # "module:Class" implementing Scanner, built without arguments
     command: str  # "module:attribute" of its click command
+    catalog: str  # "module:function" loading its catalog (which registers its check ids)
 
 
+_S = "hisguard.scanners"
 ENTRIES = (
     Entry(
         "credentials",
-        "hisguard.scanners.credentials.scanner:CredentialsScanner",
-        "hisguard.scanners.credentials.command:credentials_command",
+        f"{_S}.credentials.scanner:CredentialsScanner",
+        f"{_S}.credentials.command:credentials_command",
+        f"{_S}.credentials.rules:default_rules",
     ),
     Entry(
         "config",
-        "hisguard.scanners.config.scanner:ConfigScanner",
-        "hisguard.scanners.config.command:config_command",
+        f"{_S}.config.scanner:ConfigScanner",
+        f"{_S}.config.command:config_command",
+        f"{_S}.config.catalog:catalog",
     ),
     Entry(
         "network",
-        "hisguard.scanners.network.scanner:NetworkScanner",
-        "hisguard.scanners.network.command:network_command",
+        f"{_S}.network.scanner:NetworkScanner",
+        f"{_S}.network.command:network_command",
+        f"{_S}.network.risks:risk_table",
     ),
 )
 

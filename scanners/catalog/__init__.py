@@ -8,7 +8,8 @@ a bad entry is refused on load with a message that names it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -117,18 +118,74 @@ def roles() -> Mapping[str, Mapping[str, str]]:
     return {role: dict(areas) for role, areas in data.items()}
 
 
+# Keys every entry may have; a catalog adds its own (``groups``, ``match``...) through ``extra_keys``.
+METADATA_KEYS = frozenset({"id", "severity", "title", "rationale", "remediation", "fix", "references"})
+# Letters only Vietnamese uses (with the tone marks): a vi text without any is not Vietnamese.
+VIETNAMESE_LETTERS = re.compile(
+    "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE
+)
+
+
 def _text(entry: Mapping[str, Any], field: str, where: str) -> Text:
     value = entry.get(field)
     if not isinstance(value, Mapping):
         raise CatalogError(f"{where}: {field} needs vi and en text")
+    extra = sorted(set(value) - {"vi", "en"}, key=str)
+    if extra:
+        raise CatalogError(f"{where}: {field}: unknown key {extra[0]!r} (only vi and en)")
     for lang in ("vi", "en"):
         if not isinstance(value.get(lang), str) or not value[lang].strip():
             raise CatalogError(f"{where}: {field}.{lang} is missing")
-    return Text(vi=value["vi"].strip(), en=value["en"].strip())
+    text = Text(vi=value["vi"].strip(), en=value["en"].strip())
+    if not VIETNAMESE_LETTERS.search(text.vi):
+        raise CatalogError(f"{where}: {field}.vi is not Vietnamese text (no Vietnamese letters)")
+    if text.vi == text.en:
+        raise CatalogError(f"{where}: {field}.vi is a copy of {field}.en")
+    return text
 
 
-def parse_metadata(entry: Mapping[str, Any], where: str, expected_id: str | None = None) -> CheckMeta:
-    """Validate and build one entry's metadata; ``where`` names it in every error."""
+def _fix(entry: Mapping[str, Any], where: str) -> tuple[str | None, tuple[str, ...]]:
+    fix = entry.get("fix")
+    if fix is None:
+        return None, ()
+    if not isinstance(fix, Mapping):
+        raise CatalogError(f"{where}: fix must be a mapping with role and tags")
+    extra = sorted(set(fix) - {"role", "tags"}, key=str)
+    if extra:
+        raise CatalogError(f"{where}: fix: unknown key {extra[0]!r} (only role and tags)")
+    role = fix.get("role")
+    tags = fix.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise CatalogError(f"{where}: fix.tags must be a list of tags")
+    if role is None:
+        if tags:
+            raise CatalogError(f"{where}: tags given without a role")
+        return None, ()
+    known = roles()
+    if role not in known:
+        raise CatalogError(f"{where}: unknown role {role!r}")
+    for tag in tags:
+        if tag not in known[role]:
+            raise CatalogError(f"{where}: role {role} has no tag {tag!r}")
+    return str(role), tuple(tags)
+
+
+def parse_metadata(
+    entry: Mapping[str, Any],
+    where: str,
+    expected_id: str | None = None,
+    extra_keys: Iterable[str] = (),
+) -> CheckMeta:
+    """Validate and build one entry's metadata; ``where`` names it in every error.
+
+    The same rules for every catalog: no unknown key (``extra_keys`` are the catalog's own),
+    vi and en text for title, rationale and remediation (real Vietnamese, not a copy of the
+    English), a valid severity, known regulation keys, a known role and tags.
+    """
+    allowed = METADATA_KEYS | set(extra_keys)
+    unknown = sorted(str(k) for k in entry if k not in allowed)
+    if unknown:
+        raise CatalogError(f"{where}: unknown key {unknown[0]!r}")
     check_id = entry.get("id")
     if not isinstance(check_id, str) or not check_id:
         raise CatalogError(f"{where}: no id")
@@ -138,29 +195,23 @@ def parse_metadata(entry: Mapping[str, Any], where: str, expected_id: str | None
         severity = Severity(str(entry.get("severity")))
     except ValueError:
         raise CatalogError(f"{where}: severity {entry.get('severity')!r} is not valid") from None
-    fix = entry.get("fix") or {}
-    role = fix.get("role")
-    tags = tuple(fix.get("tags") or ())
-    if role is not None:
-        known = roles()
-        if role not in known:
-            raise CatalogError(f"{where}: unknown role {role!r}")
-        for tag in tags:
-            if tag not in known[role]:
-                raise CatalogError(f"{where}: role {role} has no tag {tag!r}")
-    elif tags:
-        raise CatalogError(f"{where}: tags given without a role")
-    references = tuple(entry.get("references") or ())
+    role, tags = _fix(entry, where)
+    references = entry.get("references") or []
+    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
+        raise CatalogError(f"{where}: references must be a list of regulation keys")
     catalog = regulations()
     for key in references:
         if key not in catalog:
             raise CatalogError(f"{where}: unknown reference {key!r}")
+    groups = entry.get("groups") or []
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise CatalogError(f"{where}: groups must be a list of host groups")
     return CheckMeta(
         id=check_id,
         severity=severity,
         title=_text(entry, "title", where),
         rationale=_text(entry, "rationale", where),
         remediation=Remediation(text=_text(entry, "remediation", where), role=role, tags=tags),
-        references=references,
-        groups=tuple(entry.get("groups") or ()),
+        references=tuple(references),
+        groups=tuple(groups),
     )

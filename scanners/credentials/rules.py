@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from hisguard.scanners.catalog import CheckMeta, parse_metadata
+from hisguard.scanners.catalog import CheckMeta, ids, parse_metadata
 from hisguard.scanners.credentials.fastre import FastPattern
 from hisguard.scanners.errors import CatalogError
 
@@ -316,7 +316,10 @@ def build(
 
 @cache
 def default_rules() -> RuleSet:
-    return build(_builtin())
+    """The built-in catalog, loaded once per process (and its checks registered: catalog.ids)."""
+    rules = build(_builtin())
+    ids.register("credentials", rules.checks.values())
+    return rules
 
 
 def load_rules(files: Sequence[str | Path] = (), inline: Sequence[tuple[str, Any]] = ()) -> RuleSet:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from hisguard.scanners.catalog import CheckMeta, parse_metadata
+from hisguard.scanners.catalog import CheckMeta, ids, parse_metadata
 from hisguard.scanners.errors import CatalogError
 from hisguard.scanners.network.ports import PortSpecError, parse_port_spec
 from hisguard.scanners.network.xmlreport import Port
@@ -114,6 +114,11 @@ class RiskTable:
     unexpected_port: Risk  # N02
     unmanaged_host: Risk  # N03
 
+    def entries(self) -> list[CheckMeta]:
+        """Every entry's metadata, in table order."""
+        risks = (*self.services, *self.interfaces, self.unexpected_port, self.unmanaged_host)
+        return [risk.meta for risk in risks]
+
     def service_risk(self, port: Port) -> Risk | None:
         for risk in self.services:
             if risk.match is not None and risk.match.covers(port):
@@ -187,7 +192,7 @@ def load_table(data: Any, source: str = "network/risks.yml") -> RiskTable:
             raise CatalogError(f"{where}: id must be N01..N04, optionally with .class (e.g. N01.telnet)")
         if not isinstance(entry, Mapping):
             raise CatalogError(f"{where}: entry must be a mapping")
-        meta = parse_metadata(entry, where, expected_id=key)
+        meta = parse_metadata(entry, where, expected_id=key, extra_keys=("match", "allowable"))
         family = key[:3]
         allowable = entry.get("allowable", False)
         if not isinstance(allowable, bool) or (allowable and family != "N01"):
@@ -213,4 +218,6 @@ def load_table(data: Any, source: str = "network/risks.yml") -> RiskTable:
 @cache
 def risk_table() -> RiskTable:
     text = resources.files("hisguard.scanners.network").joinpath("risks.yml").read_text(encoding="utf-8")
-    return load_table(yaml.load(text, Loader=SAFE_LOADER))
+    table = load_table(yaml.load(text, Loader=SAFE_LOADER))
+    ids.register("network", table.entries())
+    return table

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from hisguard.scanners.catalog import ids
 from hisguard.scanners.cli_options import inventory_options, open_inventory
 from hisguard.scanners.output import EXIT_FINDINGS, EXIT_OK
 from hisguard.scanners.waivers.apply import today_in_vietnam
-from hisguard.scanners.waivers.check_ids import is_known, known_check_ids
 from hisguard.scanners.waivers.model import Waiver
 from hisguard.scanners.waivers.source import read_waivers, waiver_files
 
@@ -35,12 +35,12 @@ def check(inventory_paths: tuple[str, ...], vault_password_file: str | None) -> 
 
 def policy_problems(found: list[Waiver], facilities: set[str]) -> list[str]:
     """What makes a well-formed waiver wrong: an unknown check or facility, or a past expiry."""
-    known = known_check_ids()
+    known = ids.check_ids()
     today = today_in_vietnam()
     problems = []
     for waiver in found:
         label = f"{waiver.source} ({waiver.check})"
-        if not is_known(waiver.check, known):
+        if not ids.is_known(waiver.check, known):
             problems.append(f"{label}: unknown check id {waiver.check}")
         if waiver.facility is not None and waiver.facility not in facilities:
             problems.append(f"{label}: facility {waiver.facility} is not in the inventory")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
+from hisguard.scanners.catalog import ids
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Finding
 from hisguard.scanners.inventory import FACILITY_CODE, Secret
@@ -37,9 +38,7 @@ class Waiver:
 
     def covers_check(self, check_id: str) -> bool:
         """Exact id, or a family: ``H02`` covers ``H02.1`` and ``H02-root`` but not ``H021``."""
-        if check_id == self.check:
-            return True
-        return check_id.startswith(self.check) and not check_id[len(self.check)].isalnum()
+        return ids.covers(self.check, check_id)
 
     def matches(self, finding: Finding, run_facility: str) -> bool:
         facility = finding.facility or run_facility

@@ -136,7 +136,7 @@ class EchoScanner(Scanner[str, tuple[str, ...]]):
 
     name = "echo"
     meta = CheckMeta(
-        id="C01",
+        id="E01",
         severity=Severity.LOW,
         title=Text("Thử nghiệm", "Test"),
         rationale=Text("Vì sao", "Why"),
@@ -163,11 +163,17 @@ class EchoScanner(Scanner[str, tuple[str, ...]]):
         return new_run((self.name,), plan.facility.code, utcnow(), hosts=hosts, findings=findings)
 
 
+def echo_catalog() -> None:
+    """The echo scanner's catalog: its one entry."""
+
+
 def test_one_registry_line_adds_a_scanner_to_scan_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(
-        registry, "ENTRIES", (registry.Entry("echo", f"{__name__}:EchoScanner", "unused:command"),)
+        registry,
+        "ENTRIES",
+        (registry.Entry("echo", f"{__name__}:EchoScanner", "unused:command", f"{__name__}:echo_catalog"),),
     )
     inventory = write_inventory(tmp_path)
     code, out, _ = hisguard(
@@ -177,7 +183,7 @@ def test_one_registry_line_adds_a_scanner_to_scan_all(
     assert code == 0
     assert doc["run"]["scanners"] == ["echo"]
     assert [(f["check_id"], f["host"], f["resource"]) for f in doc["findings"]] == [
-        ("C01", "inside", "whole")
+        ("E01", "inside", "whole")
     ]
 
 
@@ -198,13 +204,13 @@ def test_catalog_metadata_builds_the_finding() -> None:
         scanner="echo", facility="75901", host="h", resource="/x", material="secret", evidence="se…", line=4
     )
     assert (finding.check_id, finding.severity, finding.status, finding.title) == (
-        "C01",
+        "E01",
         Severity.LOW,
         Status.FAIL,
         meta.title,
     )
     assert finding.remediation == meta.remediation and finding.rationale == meta.rationale
-    assert finding.fingerprint == fingerprint("C01", "h", "/x", "secret")
+    assert finding.fingerprint == fingerprint("E01", "h", "/x", "secret")
     assert "secret" not in json.dumps(finding.to_dict())
     raised = meta.finding(scanner="echo", facility="", host="h", resource="/x", severity=Severity.HIGH)
     assert raised.severity == Severity.HIGH

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hisguard.scanners.findings import Severity, Status
+from hisguard.scanners.catalog import CheckMeta, ids
+from hisguard.scanners.errors import CatalogError
+from hisguard.scanners.findings import Remediation, Severity, Status, Text
 from hisguard.scanners.inventory import load_inventory
 from hisguard.scanners.output import exit_status
 from hisguard.scanners.waivers import (
@@ -20,7 +22,6 @@ from hisguard.scanners.waivers import (
     read_waivers,
     today_in_vietnam,
 )
-from hisguard.scanners.waivers.check_ids import FAMILY_IDS, is_known, known_check_ids
 from hisguard.scanners.waivers.source import WAIVERS_FILE
 from tests.conftest import REPO
 from tests.ingest.cli import run_cli
@@ -231,46 +232,47 @@ def test_entry_problems_one_line_each() -> None:
 # --- check ids ------------------------------------------------------------------------------------
 
 
-def test_family_ids_are_those_of_the_domain_catalog() -> None:
-    assert {"C01", "C10", "D03", "H01", "H14", "N04"} <= FAMILY_IDS
-    assert "H04" not in FAMILY_IDS and "H11" not in FAMILY_IDS and "C11" not in FAMILY_IDS
+def test_families_are_those_of_the_catalog_entries() -> None:
+    assert {"C01", "C10", "C13", "D03", "H01", "H14", "N01", "N04"} <= ids.families()
+    assert "H04" not in ids.families() and "H11" not in ids.families()
+    assert ids.known_ids() == ids.check_ids() | ids.families()
 
 
 def test_known_ids_include_families_of_catalog_entries() -> None:
     known = frozenset({"H02.1", "C01"})
-    assert is_known("H02.1", known) and is_known("H02", known) and is_known("C01", known)
-    assert not is_known("H0", known) and not is_known("X99", known)
-    assert known_check_ids() >= FAMILY_IDS
+    assert ids.is_known("H02.1", known) and ids.is_known("H02", known) and ids.is_known("C01", known)
+    assert not ids.is_known("H0", known) and not ids.is_known("X99", known)
+    assert ids.is_known("H02-root", {"H02-root"}) and not ids.is_known("H021", {"H02.1"})
 
 
-def test_the_scanners_catalogs_are_read() -> None:
-    from hisguard.scanners.waivers.check_ids import catalog_ids
-
+def test_every_scanner_catalog_registers_its_ids() -> None:
     # One entry of each catalog: a configuration check, a network risk, a credential rule.
-    assert {"H02.1", "N01.telnet", "C01"} <= catalog_ids()
-    assert is_known("N01", known_check_ids()) and not is_known("H02.99", known_check_ids())
+    assert {"H02.1", "N01.telnet", "C01"} <= ids.check_ids()
+    assert ids.is_known("N01") and not ids.is_known("H02.99")
 
 
-def test_catalog_ids_are_read_from_the_scanner_packages_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from hisguard.scanners.waivers import check_ids
+def windows_catalog() -> None:
+    """Stands for a scanner added later: its catalog registers its ids as it loads."""
+    text = Text("Thử", "Try")
+    ids.register("windows", [CheckMeta("W01.smb", Severity.HIGH, text, text, Remediation(text), ())])
 
-    package = tmp_path / "fake_catalog"
-    (package / "checks").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "checks" / "H02.1.yml").write_text("id: H02.1\nseverity: high\ntitle: {vi: a, en: b}\n")
-    (package / "risks.yml").write_text(
-        "N01-telnet: {id: N01-telnet, severity: critical, title: {vi: a, en: b}}\nports: [22, 80]\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(check_ids, "CATALOG_PACKAGES", ("fake_catalog", "not_installed_scanner"))
-    check_ids.catalog_ids.cache_clear()
-    try:
-        assert check_ids.catalog_ids() == {"H02.1", "N01-telnet"}
-        assert is_known("H02.1", known_check_ids()) and not is_known("H02.9", known_check_ids())
-    finally:
-        check_ids.catalog_ids.cache_clear()
+
+def test_the_registry_is_filled_by_the_registered_catalogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hisguard.scanners import registry
+
+    entry = registry.Entry("windows", "unused:Scanner", "unused:command", f"{__name__}:windows_catalog")
+    monkeypatch.setattr(registry, "ENTRIES", (*registry.ENTRIES, entry))
+    monkeypatch.setattr(ids, "_entries", dict(ids._entries))
+    assert ids.is_known("W01") and ids.is_known("W01.smb") and not ids.is_known("W01.rdp")
+    assert {"H02.1", "W01.smb"} <= ids.check_ids()
+
+
+def test_an_id_two_catalogs_declare_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ids, "_entries", dict(ids._entries))
+    ids.check_ids()
+    text = Text("Thử", "Try")
+    with pytest.raises(CatalogError, match=r"H02\.1 is already declared by the config catalog"):
+        ids.register("windows", [CheckMeta("H02.1", Severity.HIGH, text, text, Remediation(text), ())])
 
 
 # --- hisguard waivers check ---------------------------------------------------------------------
