@@ -18,15 +18,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from hisguard.reports import sample
-from hisguard.reports.build import build_facility_report
-from hisguard.reports.cli import write_report
-from hisguard.reports.formats import FORMATS
-from hisguard.reports.naming import ROLLUP_STEM, facility_stem
-from hisguard.reports.rollup import build_rollup, rollup_row
-from hisguard.reports.scans import FacilityHistory
-from hisguard.reports.sources import DocumentSource, Source, StoreSource
-from hisguard.reports.templating import html_environment
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # the synthetic scans are the tests' sample (tests/reports/sample.py)
+
+from hisguard.reports.build import build_facility_report  # noqa: E402
+from hisguard.reports.cli import write_report  # noqa: E402
+from hisguard.reports.formats import FORMATS  # noqa: E402
+from hisguard.reports.naming import ROLLUP_STEM, facility_stem  # noqa: E402
+from hisguard.reports.rollup import build_rollup, rollup_row  # noqa: E402
+from hisguard.reports.scans import FacilityHistory  # noqa: E402
+from hisguard.reports.sources import DocumentSource, Source, StoreSource  # noqa: E402
+from hisguard.reports.templating import html_environment  # noqa: E402
+from tests.reports import sample  # noqa: E402
 
 GOAL_SECONDS = 10.0
 GOAL_BYTES = 1 << 30

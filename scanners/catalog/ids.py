@@ -71,6 +71,13 @@ def entries() -> Mapping[str, CheckMeta]:
         return {check_id: meta for check_id, (_, meta) in _entries.items()}
 
 
+def catalog_of(check_id: str) -> str:
+    """The catalog (scanner) that declares ``check_id``; KeyError when none does."""
+    load_all()
+    with _lock:
+        return _entries[check_id][0]
+
+
 def check_ids() -> frozenset[str]:
     return frozenset(entries())
 

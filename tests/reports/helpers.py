@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hisguard.reports import sample
 from hisguard.reports.build import build_facility_report
 from hisguard.reports.model import FacilityInfo, FacilityReport
 from hisguard.reports.scans import FacilityHistory, Scan, group_runs, history_from_scans
@@ -20,6 +19,7 @@ from hisguard.scanners.findings import (
     Text,
     fingerprint,
 )
+from tests.reports import sample
 
 KEY = b"report-tests-key-0123456789abcdef"
 T0 = datetime(2025, 5, 5, 1, 0, tzinfo=UTC)

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from hisguard.reports import sample
 from hisguard.reports.cli import report_command
 from hisguard.reports.model import FacilityInfo
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Run
 from hisguard.scanners.output import result_document
 from hisguard.scanners.store import Store
+from tests.reports import sample
 
 from .helpers import CANARY, canary_runs
 
