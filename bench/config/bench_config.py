@@ -29,7 +29,7 @@ from hisguard.scanners.config.facts import Facts, collect  # noqa: E402
 from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet  # noqa: E402
 from hisguard.scanners.errors import HisguardError  # noqa: E402
 from hisguard.scanners.inventory import HostTarget, load_inventory  # noqa: E402
-from hisguard.scanners.transport import open_transport, testinfra_host  # noqa: E402
+from hisguard.scanners.transport import open_transport  # noqa: E402
 
 INVENTORY = REPO / "inventories" / "lab"
 GOAL_PER_HOST = 1.5  # seconds
@@ -68,7 +68,7 @@ def time_host(target: HostTarget, runs: int) -> HostTiming:
         try:
             sections = collect(transport, target, needed_sections(checks))
             collected = time.perf_counter()
-            evaluate(checks, testinfra_host(transport), Facts(target, sections))
+            evaluate(checks, Facts(target, sections))
         finally:
             transport.close()
         done = time.perf_counter()

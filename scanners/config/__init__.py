@@ -19,7 +19,7 @@ groups are skipped unless ``ignore_groups``. Without a transport one is opened w
 cannot be reached or refuses sudo raises :class:`~scanners.errors.TransportError`.
 
 How it works: each check is ``checks/<id>.yml`` (metadata validated on load by
-:mod:`scanners.config.catalog`) plus a function ``(testinfra Host, Facts) -> Outcome(s)``.
+:mod:`scanners.config.catalog`) plus a function ``(Facts) -> Outcome(s)``.
 :mod:`scanners.config.sections` reads every fact the chosen checks need in ONE sudo command;
 the checks then judge that snapshot locally. The scanner changes nothing on the host and never
 reads a secret (the shadow file's hashes, for one, never leave the host).

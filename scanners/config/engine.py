@@ -6,14 +6,12 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import testinfra.host
-
 from hisguard.scanners.config.catalog import Check
 from hisguard.scanners.config.facts import Facts, collect
 from hisguard.scanners.config.model import FactError, Outcome, errored
 from hisguard.scanners.findings import Finding, Status
 from hisguard.scanners.inventory import HostTarget
-from hisguard.scanners.transport import Transport, testinfra_host
+from hisguard.scanners.transport import Transport
 
 log = logging.getLogger("hisguard.config")
 
@@ -45,21 +43,21 @@ def scan_host(
     """Collect the facts ``checks`` need and evaluate them; TransportError if the host fails us."""
     sections = collect(transport, target, needed_sections(checks), timeout=timeout)
     facts = Facts(target, sections, fetch=lambda names: collect(transport, target, names, timeout=timeout))
-    return HostReport(target.name, tuple(evaluate(checks, testinfra_host(transport), facts)))
+    return HostReport(target.name, tuple(evaluate(checks, facts)))
 
 
-def evaluate(checks: Iterable[Check], host: testinfra.host.Host, facts: Facts) -> list[Finding]:
+def evaluate(checks: Iterable[Check], facts: Facts) -> list[Finding]:
     """Every check on one snapshot; a check that cannot judge yields an ERROR finding, not a crash."""
     findings = []
     for check in checks:
-        for outcome in _outcomes(check, host, facts):
+        for outcome in _outcomes(check, facts):
             findings.append(to_finding(check, facts.target, outcome))
     return findings
 
 
-def _outcomes(check: Check, host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def _outcomes(check: Check, facts: Facts) -> list[Outcome]:
     try:
-        result = check.code.func(host, facts)
+        result = check.code.func(facts)
         outcomes = [result] if isinstance(result, Outcome) else list(result)
     except FactError as exc:
         return [errored(check.code.resource, str(exc))]

@@ -1,8 +1,9 @@
 """What a check returns, and how check code is registered beside its metadata.
 
-A check function takes a testinfra ``Host`` and the host's prefetched :class:`Facts` and returns
-one :class:`Outcome` or several (one per resource: an account, a socket, a file). Evidence is
-already redacted; ``material`` identifies the problem for the fingerprint and is never shown.
+A check function takes the host's prefetched :class:`Facts` (nothing else: a check never runs a
+command of its own) and returns one :class:`Outcome` or several (one per resource: an account, a
+socket, a file). Evidence is already redacted; ``material`` identifies the problem for the
+fingerprint and is never shown.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from hisguard.scanners.errors import CatalogError
 from hisguard.scanners.findings import Status
 
 if TYPE_CHECKING:
-    import testinfra.host
-
     from hisguard.scanners.config.facts import Facts
 
 
@@ -52,7 +51,7 @@ def errored(resource: str, why: str) -> Outcome:
     return Outcome(Status.ERROR, resource, why, "")
 
 
-CheckFunc = Callable[["testinfra.host.Host", "Facts"], Outcome | Iterable[Outcome]]
+CheckFunc = Callable[["Facts"], Outcome | Iterable[Outcome]]
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """Running commands on fleet hosts: SSH (paramiko) or this machine, behind one small interface.
 
-    from hisguard.scanners.transport import open_transport, testinfra_host
+    from hisguard.scanners.transport import open_transport
 
     with closing(open_transport(host)) as transport:           # one connection per host
         result = transport.run("sshd -T", sudo=True)            # CommandResult(exit_status, stdout, stderr)
-        tihost = testinfra_host(transport)                       # a pytest-testinfra Host over it
 
 - :func:`open_transport` verifies the host key against ``host.known_hosts_file`` or
   ``~/.ssh/known_hosts``; unknown or changed keys raise ``TransportError`` (``trust_on_first_use``
@@ -18,14 +17,11 @@
 from hisguard.scanners.transport.base import CommandResult, Transport
 from hisguard.scanners.transport.local import LocalTransport
 from hisguard.scanners.transport.ssh import SshTransport, open_transport
-from hisguard.scanners.transport.testinfra_backend import TransportBackend, testinfra_host
 
 __all__ = [
     "CommandResult",
     "LocalTransport",
     "SshTransport",
     "Transport",
-    "TransportBackend",
     "open_transport",
-    "testinfra_host",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import testinfra.host
 
 from hisguard.scanners.config import run_checks
 from hisguard.scanners.config.catalog import Check, catalog, select
@@ -16,7 +15,7 @@ from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.findings import Severity, Status, fingerprint
 from hisguard.scanners.inventory import HostTarget
-from tests.config.fakes import ALL_GROUPS, CLEAN, ScriptedHost, no_commands_host, target
+from tests.config.fakes import ALL_GROUPS, CLEAN, ScriptedHost, target
 
 
 def test_every_check_passes_or_is_not_applicable_on_a_hardened_host() -> None:
@@ -56,24 +55,22 @@ def fake_check(func: Any, check_id: str = "H02.1") -> Check:
 
 
 def test_a_check_that_cannot_read_its_facts_is_an_error_finding() -> None:
-    def needs_missing(host: testinfra.host.Host, facts: Facts) -> Any:
+    def needs_missing(facts: Facts) -> Any:
         raise FactError("nft: command not found on the host")
 
-    (finding,) = evaluate([fake_check(needs_missing)], no_commands_host(), Facts.from_texts(target(), {}))
+    (finding,) = evaluate([fake_check(needs_missing)], Facts.from_texts(target(), {}))
     assert finding.status == Status.ERROR and finding.resource == "sshd:test"
     assert finding.evidence == "nft: command not found on the host"
 
 
 def test_a_buggy_check_is_an_error_finding_and_the_others_still_run() -> None:
-    def buggy(host: testinfra.host.Host, facts: Facts) -> Any:
+    def buggy(facts: Facts) -> Any:
         raise KeyError("permitrootlogin")
 
-    def fine(host: testinfra.host.Host, facts: Facts) -> Any:
+    def fine(facts: Facts) -> Any:
         return failed("sshd:x", "bad")
 
-    findings = evaluate(
-        [fake_check(buggy), fake_check(fine, "H02.2")], no_commands_host(), Facts.from_texts(target(), {})
-    )
+    findings = evaluate([fake_check(buggy), fake_check(fine, "H02.2")], Facts.from_texts(target(), {}))
     assert [f.status for f in findings] == [Status.ERROR, Status.FAIL]
     assert findings[0].evidence.startswith("check failed: KeyError")
 

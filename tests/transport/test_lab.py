@@ -17,6 +17,7 @@ import hisguard.scanners.transport
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.inventory import HostTarget, load_inventory
 from hisguard.scanners.transport import open_transport
+from tests import testinfra_backend
 from tests.conftest import REPO
 from tests.lab_fixture import LabInfo
 
@@ -59,7 +60,7 @@ def test_wrong_become_password_is_refused_without_echoing_it(ws02: HostTarget) -
 def test_testinfra_modules_run_over_the_transport(ws02: HostTarget) -> None:
     transport = open_transport(ws02)
     try:
-        host = hisguard.scanners.transport.testinfra_host(transport)
+        host = testinfra_backend.testinfra_host(transport)
         assert host.file("/etc/ssh/sshd_config").exists
         assert host.package("openssh-server").is_installed
         with host.sudo():

@@ -8,11 +8,11 @@ from pathlib import Path
 import paramiko
 import pytest
 
-import hisguard.scanners.transport
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.inventory import HostTarget, Secret
 from hisguard.scanners.transport import CommandResult, LocalTransport, Transport, open_transport
 from hisguard.scanners.transport.base import SudoRunner, sudo_refusal
+from tests import testinfra_backend
 
 
 def test_local_transport_runs_shell_commands() -> None:
@@ -96,11 +96,11 @@ def test_testinfra_sudo_user_runs_through_root(monkeypatch: pytest.MonkeyPatch) 
             seen.append((command, sudo))
             return CommandResult(0, b"", b"")
 
-    host = hisguard.scanners.transport.testinfra_host(Recording("h"))
+    host = testinfra_backend.testinfra_host(Recording("h"))
     with host.sudo("postgres"):
         host.run("psql -c %s", "select 1")
     assert seen == [("sudo -n -u postgres -- /bin/sh -c 'psql -c '\"'\"'select 1'\"'\"''", True)]
-    assert hisguard.scanners.transport.testinfra_host(Recording("h"), sudo=True).run("id").rc == 0
+    assert testinfra_backend.testinfra_host(Recording("h"), sudo=True).run("id").rc == 0
     assert seen[-1] == ("id", True)
 
 

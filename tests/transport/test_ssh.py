@@ -11,10 +11,10 @@ from pathlib import Path
 import paramiko
 import pytest
 
-import hisguard.scanners.transport
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.inventory import HostTarget, Secret
 from hisguard.scanners.transport import SshTransport, Transport, open_transport
+from tests import testinfra_backend
 from tests.transport.sshserver import ServerState, known_hosts_line, ssh_server, write_client_key
 
 PASSWORD = "Mk-Lab-Quantri!2026"
@@ -202,7 +202,7 @@ def test_a_testinfra_host_runs_over_the_same_connection(server: tuple[HostTarget
     host, state = server
     transport = open_transport(host)
     try:
-        tihost = hisguard.scanners.transport.testinfra_host(transport)
+        tihost = testinfra_backend.testinfra_host(transport)
         assert tihost.run("echo %s", "a b").stdout == "a b\n"
         assert tihost.file("/etc/passwd").exists
         with tihost.sudo():

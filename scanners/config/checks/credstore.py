@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import testinfra.host
-
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts, credstore_dir
 from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
@@ -46,7 +44,7 @@ def _group_ok(facts: Facts, group: str) -> bool:
 
 
 @check("H13.1", needs=("credstore",), resource="credential-store")
-def store_directory(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def store_directory(facts: Facts) -> Outcome:
     directory = credstore_dir(facts.target)
     listing = _listing(facts)
     if listing is None:
@@ -72,7 +70,7 @@ def store_directory(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H13.2", needs=("credstore",), resource="credential-store")
-def store_files(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def store_files(facts: Facts) -> list[Outcome]:
     directory = credstore_dir(facts.target)
     listing = _listing(facts)
     if listing is None:

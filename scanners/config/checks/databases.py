@@ -5,8 +5,6 @@ Only configuration is read; the scanner never logs in to a database.
 
 from __future__ import annotations
 
-import testinfra.host
-
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
@@ -42,7 +40,7 @@ def _database(socket: parsers.Socket) -> str | None:
 
 
 @check("H03.1", needs=("listen",), resource="database:listen")
-def listening_everywhere(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def listening_everywhere(facts: Facts) -> list[Outcome]:
     databases = [(s, db) for s in facts.sockets() if s.proto == "tcp" and (db := _database(s))]
     if not databases:
         return [not_applicable("database:listen", "no database server listening")]
@@ -60,7 +58,7 @@ def listening_everywhere(host: testinfra.host.Host, facts: Facts) -> list[Outcom
 
 
 @check("H03.2", needs=("pg_hba", "mysql", "redis", "mongod", "listen"), resource="database:auth")
-def no_password_rules(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def no_password_rules(facts: Facts) -> list[Outcome]:
     outcomes: list[Outcome] = []
     seen_config = False
     for path, line, content in parsers.grep_lines(facts.text("pg_hba")):
@@ -121,7 +119,7 @@ def _mongo(text: str) -> list[Outcome]:
 
 
 @check("H03.3", needs=("pg_default_pw",), resource="database:default-password")
-def default_passwords(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def default_passwords(facts: Facts) -> list[Outcome]:
     resource = "database:default-password"
     section = facts.section("pg_default_pw")
     if section.exit_status == 4:

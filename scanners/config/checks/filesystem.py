@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import testinfra.host
-
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, errored, failed, passed
@@ -85,7 +83,7 @@ def _outcomes(facts: Facts, resource: str, found: list[Outcome], clean: str) -> 
 
 
 @check("H14.1", needs=("fs_perms",), resource="filesystem:world-writable")
-def world_writable(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def world_writable(facts: Facts) -> list[Outcome]:
     found = [
         e
         for e in _entries(facts, "W")
@@ -109,7 +107,7 @@ def world_writable(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
 
 
 @check("H14.2", needs=("fs_perms",), resource="filesystem:suid")
-def unexpected_suid(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def unexpected_suid(facts: Facts) -> list[Outcome]:
     allowed = {_merged(str(p)) for p in facts.target.var("hisguard_suid_allowed", []) or []}
     found = [e for e in _entries(facts, "S") if _merged(e.path) not in KNOWN_SUID | allowed]
     outcomes = [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import testinfra.host
-
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, passed
@@ -71,20 +69,20 @@ def _min_length_outcome(facts: Facts, resource: str, wanted: int) -> Outcome:
 
 
 @check("H05.1", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
-def min_length_floor(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def min_length_floor(facts: Facts) -> Outcome:
     """QD-326's floor: no password quality at all, or passwords shorter than 8."""
     return _min_length_outcome(facts, "pam:pwquality:minlen", FLOOR_MIN_LENGTH)
 
 
 @check("H05.5", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
-def min_length_target(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def min_length_target(facts: Facts) -> Outcome:
     """ND-331's length without MFA (14), or the facility's own ``hisguard_password_min_length``."""
     value = facts.target.var("hisguard_password_min_length", DEFAULT_MIN_LENGTH)
     return _min_length_outcome(facts, "pam:pwquality:minlen", _int(str(value), DEFAULT_MIN_LENGTH))
 
 
 @check("H05.2", needs=("pam", "pwquality"), resource="pam:pwquality:complexity")
-def complexity(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def complexity(facts: Facts) -> Outcome:
     resource = "pam:pwquality:complexity"
     settings = _quality(facts)
     if settings is None:
@@ -98,7 +96,7 @@ def complexity(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H05.3", needs=("pam", "faillock"), resource="pam:faillock")
-def lockout(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def lockout(facts: Facts) -> Outcome:
     resource = "pam:faillock"
     args = _module_args(facts, "common-auth", ("pam_faillock.so", "pam_tally2.so"))
     if args is None:
@@ -123,7 +121,7 @@ def lockout(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H05.4", needs=("login_defs",), resource="login.defs:PASS_MAX_DAYS")
-def aging(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def aging(facts: Facts) -> Outcome:
     resource = "login.defs:PASS_MAX_DAYS"
     limit = _int(str(facts.target.var("hisguard_password_max_days", DEFAULT_MAX_DAYS)), DEFAULT_MAX_DAYS)
     value = parsers.whitespace_values(facts.text("login_defs")).get("PASS_MAX_DAYS", "99999")

@@ -6,8 +6,6 @@ import re
 import time
 from datetime import date
 
-import testinfra.host
-
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
 
@@ -44,7 +42,7 @@ def _apt_config(facts: Facts) -> tuple[dict[str, str], list[str]]:
 
 
 @check("H12.1", needs=("packages", "apt_config", "units"), resource="apt:unattended-upgrades")
-def automatic_updates(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def automatic_updates(facts: Facts) -> Outcome:
     resource = "apt:unattended-upgrades"
     if facts.missing("apt_config"):
         return not_applicable(resource, "not an apt-based system")
@@ -66,7 +64,7 @@ def automatic_updates(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H12.2", needs=("apt_pending", "apt_lists"), resource="apt:pending-security")
-def pending_security(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def pending_security(facts: Facts) -> Outcome:
     resource = "apt:pending-security"
     if facts.missing("apt_pending"):
         return not_applicable(resource, "not an apt-based system")
@@ -93,7 +91,7 @@ def pending_security(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H12.3", needs=("os",), resource="os:release")
-def end_of_life(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def end_of_life(facts: Facts) -> Outcome:
     resource = "os:release"
     release = facts.os_release()
     distro, version = release.get("ID", ""), release.get("VERSION_ID", "")

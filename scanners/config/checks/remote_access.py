@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import testinfra.host
-
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, passed
 
@@ -78,7 +76,7 @@ NAMES = ", ".join(tool.name for tool in TOOLS)
 
 
 @check("H01.1", needs=("packages", "remote_paths", "units"), resource="remote-access")
-def installed(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def installed(facts: Facts) -> list[Outcome]:
     packages = facts.packages()
     present_paths = set(facts.text("remote_paths").split())
     outcomes = []
@@ -105,7 +103,7 @@ def installed(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
 
 
 @check("H01.2", needs=("listen", "units"), resource="remote-access")
-def running(host: testinfra.host.Host, facts: Facts) -> list[Outcome]:
+def running(facts: Facts) -> list[Outcome]:
     outcomes = []
     for socket in facts.sockets():
         for tool in TOOLS:

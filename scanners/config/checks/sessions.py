@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import testinfra.host
-
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
@@ -33,7 +31,7 @@ def _max_idle(facts: Facts) -> int:
 
 
 @check("H07.1", needs=("tmout",), resource="shell:TMOUT")
-def shell_timeout(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def shell_timeout(facts: Facts) -> Outcome:
     resource = "shell:TMOUT"
     limit = _max_idle(facts)
     settings = []
@@ -60,7 +58,7 @@ def _dconf(facts: Facts) -> dict[str, str]:
 
 
 @check("H07.2", needs=("desktop", "dconf"), resource="dconf:screensaver")
-def screen_lock(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def screen_lock(facts: Facts) -> Outcome:
     resource = "dconf:screensaver"
     if not facts.text("desktop").strip():
         return not_applicable(resource, "no graphical session installed")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import testinfra.host
-
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
@@ -32,7 +30,7 @@ def _setting(facts: Facts, key: str) -> str | None:
 
 
 @check("H02.1", needs=NEEDS, resource="sshd:PermitRootLogin")
-def root_password_login(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def root_password_login(facts: Facts) -> Outcome:
     resource = "sshd:PermitRootLogin"
     value = _setting(facts, "permitrootlogin")
     if value is None:
@@ -43,7 +41,7 @@ def root_password_login(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H02.6", needs=NEEDS, resource="sshd:PermitRootLogin")
-def root_key_login(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def root_key_login(facts: Facts) -> Outcome:
     resource = "sshd:PermitRootLogin"
     value = _setting(facts, "permitrootlogin")
     if value is None:
@@ -54,7 +52,7 @@ def root_key_login(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H02.2", needs=NEEDS, resource="sshd:PasswordAuthentication")
-def password_login(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def password_login(facts: Facts) -> Outcome:
     resource = "sshd:PasswordAuthentication"
     password = _setting(facts, "passwordauthentication")
     if password is None:
@@ -72,7 +70,7 @@ def password_login(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H02.3", needs=NEEDS, resource="sshd:algorithms")
-def weak_algorithms(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def weak_algorithms(facts: Facts) -> Outcome:
     resource = "sshd:algorithms"
     if facts.missing("sshd"):
         return not_applicable(resource, "no SSH server (sshd) installed")
@@ -90,7 +88,7 @@ def weak_algorithms(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H02.4", needs=NEEDS, resource="sshd:PermitEmptyPasswords")
-def empty_passwords(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def empty_passwords(facts: Facts) -> Outcome:
     resource = "sshd:PermitEmptyPasswords"
     value = _setting(facts, "permitemptypasswords")
     if value is None:
@@ -101,7 +99,7 @@ def empty_passwords(host: testinfra.host.Host, facts: Facts) -> Outcome:
 
 
 @check("H02.5", needs=NEEDS, resource="sshd:MaxAuthTries")
-def max_auth_tries(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def max_auth_tries(facts: Facts) -> Outcome:
     resource = "sshd:MaxAuthTries"
     value = _setting(facts, "maxauthtries")
     if value is None:

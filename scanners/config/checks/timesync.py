@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import testinfra.host
-
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, passed
 
@@ -17,7 +15,7 @@ SERVICES = (
 
 
 @check("H09.1", needs=("units",), resource="service:time-sync")
-def time_sync(host: testinfra.host.Host, facts: Facts) -> Outcome:
+def time_sync(facts: Facts) -> Outcome:
     resource = "service:time-sync"
     active = [unit for unit in SERVICES if facts.unit_active(unit)]
     if active:

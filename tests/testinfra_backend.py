@@ -1,6 +1,7 @@
-"""A pytest-testinfra backend over a hisguard :class:`Transport`.
+"""A pytest-testinfra backend over a hisguard :class:`Transport` (tests only: testinfra is a test
+dependency, the scanner's checks read prefetched facts and never a testinfra ``Host``).
 
-Checks and role tests get a testinfra ``Host`` (``host.run``, ``host.file``, ``host.package``,
+Role tests get a testinfra ``Host`` (``host.run``, ``host.file``, ``host.package``,
 ``host.sudo()``...) that reuses the scan's one connection and its sudo handling (become password
 on stdin), instead of testinfra opening connections of its own.
 """
@@ -13,7 +14,7 @@ from typing import Any
 import testinfra.host
 from testinfra.backend import base
 
-from hisguard.scanners.transport.base import Transport
+from hisguard.scanners.transport import Transport
 
 # testinfra builds sudo commands as strings; this marker (a NUL can never be part of a shell
 # command) tells run() to hand the command to the transport's sudo instead of a bare "sudo".
