@@ -68,7 +68,8 @@ class CheckMeta:
 
         ``material`` identifies the problem (it may be a raw secret): only its keyed fingerprint
         is kept. ``shown_resource`` is what the finding displays when it differs from the
-        resource the fingerprint identifies (a path that is not valid UTF-8, escaped). ``severity`` and ``title`` override the catalog's where a scanner refines them.
+        resource the fingerprint identifies (a path that is not valid UTF-8, escaped).
+        ``severity`` and ``title`` override the catalog's where a scanner refines them.
         """
         return Finding(
             check_id=self.id,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import run_local
+from hisguard.scanners.credentials.scanner import run_local
 from tests.credentials.helpers import write
 
 # (file, root) as QĐ 130 (amended by 4750 and 3176) and QĐ 4210 name the tables saved alone.

@@ -47,7 +47,7 @@ def test_netrc_names_the_user(tmp_path: Path) -> None:
 
 def test_log_secret_is_one_finding_with_every_line(tmp_path: Path) -> None:
     from hisguard.scanners.credentials.rules import default_rules
-    from hisguard.scanners.credentials.scan import run_local
+    from hisguard.scanners.credentials.scanner import run_local
     from tests.credentials.forms_data import MD5_LOW
 
     line = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hisguard.scanners.credentials.redact import evidence, length_class, secret_fingerprint, username_label
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import run_local
+from hisguard.scanners.credentials.scanner import run_local
 from tests.credentials.helpers import write
 
 KEY = b"k" * 32
