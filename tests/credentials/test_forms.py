@@ -69,7 +69,7 @@ def test_very_long_log_says_how_many_lines_were_left_out(
 ) -> None:
     from hisguard.scanners.credentials import report
     from hisguard.scanners.credentials.rules import default_rules
-    from hisguard.scanners.credentials.scan import run_local
+    from hisguard.scanners.credentials.scanner import run_local
     from tests.credentials.forms_data import JWT
 
     monkeypatch.setattr(report, "MAX_LINES", 10)

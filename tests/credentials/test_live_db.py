@@ -11,7 +11,7 @@ import pytest
 from hisguard.scanners.credentials import live_db
 from hisguard.scanners.credentials.report import HostResult
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import findings_for
+from hisguard.scanners.credentials.scanner import findings_for
 from hisguard.scanners.errors import InventoryError
 from hisguard.scanners.inventory import HostTarget, Secret
 from hisguard.scanners.transport import CommandResult, LocalTransport

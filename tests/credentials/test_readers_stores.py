@@ -11,7 +11,7 @@ import pytest
 from hisguard.lab.generators import chromium_login_data
 from hisguard.scanners.credentials.readers import stores
 from hisguard.scanners.credentials.rules import default_rules
-from hisguard.scanners.credentials.scan import run_local
+from hisguard.scanners.credentials.scanner import run_local
 from tests.credentials.helpers import write
 
 HOSTS = ["baohiemxahoi.gov.vn"]
