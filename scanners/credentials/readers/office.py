@@ -27,6 +27,7 @@ ODF_CONTENT = "content.xml"
 WORD_PARTS = re.compile(r"^word/(document|comments|footnotes|endnotes|header\d*|footer\d*)\.xml$")
 CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 MAX_REPEAT = 1 << 20
+CAPTION_PARAGRAPHS = 2
 
 
 def office_kind(zf: zipfile.ZipFile) -> str | None:
@@ -253,7 +254,9 @@ class _TextCollector:
     def open_table(self, name: str) -> None:
         self.table_depth += 1
         if self.table_depth == 1:
-            self.rows = []
+            # The paragraphs just above a table are its caption ("Tài khoản cổng BHYT:"): they
+            # come first, as row 0, the way a sheet's title rows do.
+            self.rows = [[0, [text]] for text in self.paragraphs[-CAPTION_PARAGRAPHS:]]
             self.row_number = 0
             self.table_name = name or f"table{len(self.tables) + 1}"
 
@@ -293,7 +296,7 @@ class _TextCollector:
             text = "\n".join(label_line(p.replace("\n", " ")) for p in self.paragraphs)
             yield Part("text", member_path(outer, label), data=text.encode("utf-8"))
         for name, rows in self.tables:
-            if rows:
+            if any(number for number, _ in rows):
                 table = name if label == "content" else f"{label}.{name}"
                 yield Part("table", member_path(outer, table), rows=rows)
 
