@@ -847,10 +847,11 @@ def _table(part: readers.Part, st: os.stat_result, settings: Settings) -> Record
     """A sheet or a document's table, when its cells (diacritics off) or its path hold an anchor."""
     text = "\n".join("\t".join(cells) for _, cells in part.rows)
     low = readers.fold.strip_marks(text).lower().encode("utf-8", "replace")
+    folded_path = readers.fold.strip_marks(part.path).replace(" ", "")  # sheet "Giám định"
     if not (
         _find_anchors(low, settings.small_searchers)
         or _find_anchors(low.replace(b" ", b""), settings.small_searchers)
-        or _path_has_token(part.path, settings)
+        or _path_has_token(folded_path, settings)
     ):
         return None
     record = _meta(part.path, _sized(st, len(text)))

@@ -57,6 +57,12 @@ def test_sheet_named_for_the_portal_gives_context_to_every_row(tmp_path: Path) -
     assert found(tmp_path) == {("ds.xlsx!Cong BHXH", 2, "password")}
 
 
+def test_sheet_name_in_vietnamese_is_context_for_any_username(tmp_path: Path) -> None:
+    rows = [["Bảng theo dõi"], [], ["STT", "Tên đăng nhập", "Mật khẩu"], ["1", "079123456789", "Abc@12345"]]
+    write(tmp_path, "theodoi.xlsx", documents.xlsx({"Giám định": rows}))
+    assert found(tmp_path) == {("theodoi.xlsx!Giám định", 4, "password")}
+
+
 def test_vertical_sheet_and_md5_column(tmp_path: Path) -> None:
     rows = [
         ["Thông tin kết nối cổng giám định"],
