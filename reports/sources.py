@@ -7,20 +7,19 @@ sparingly: the current and previous scans in full, older scans as fingerprint li
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from hisguard.reports.build import DEFAULT_TREND_LENGTH
 from hisguard.reports.facts import account_of
 from hisguard.reports.scans import FacilityHistory, Scan, group_runs, history_from_scans
 from hisguard.reports.store_history import StoredScans
-from hisguard.scanners.errors import HisguardError
-from hisguard.scanners.findings import Finding, Run, ScanError, Status
+from hisguard.scanners.findings import Finding, Run, Status
+from hisguard.scanners.scan_document import read_file
 from hisguard.scanners.store import Store
 
 ACCOUNT_STATUSES = (Status.FAIL, Status.WAIVED)
@@ -99,39 +98,6 @@ class AccountQuery:
 # --- scan JSON documents -------------------------------------------------------------------------
 
 
-def runs_from_document(doc: Any, where: str) -> list[Run]:
-    """The runs of one ``hisguard scan ... --format json`` document (one run or several merged)."""
-    if not isinstance(doc, Mapping) or "hisguard" not in doc or not isinstance(doc.get("run"), Mapping):
-        raise HisguardError(f"{where}: not a hisguard scan document")
-    try:
-        found = [Finding.from_dict(item) for item in doc.get("findings") or ()]
-        errors = [ScanError.from_dict(item) for item in doc.get("errors") or ()]
-        run_doc = doc["run"]
-        run_docs = list(run_doc["runs"]) if "runs" in run_doc else [run_doc]
-        runs = []
-        for entry in run_docs:
-            code = str(entry.get("facility") or "")
-            mine = tuple(f for f in found if f.facility == code or len(run_docs) == 1)
-            # An error without a facility concerns the whole command: every run keeps it.
-            theirs = tuple(e for e in errors if e.facility in (code, "") or len(run_docs) == 1)
-            runs.append(Run.from_dict(entry, mine, theirs))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise HisguardError(f"{where}: malformed scan document ({type(exc).__name__}: {exc})") from None
-    return runs
-
-
-def _names_from_document(doc: Mapping[str, Any]) -> dict[str, FacilityNames]:
-    run_doc = doc.get("run") or {}
-    entries = run_doc.get("runs") or [run_doc]
-    result = {}
-    for entry in entries:
-        if isinstance(entry, Mapping) and (entry.get("facility_name") or entry.get("facility_province")):
-            result[str(entry.get("facility"))] = FacilityNames(
-                name=str(entry.get("facility_name") or ""), province=str(entry.get("facility_province") or "")
-            )
-    return result
-
-
 class DocumentSource:
     """Scans read from JSON documents; together they are the history, oldest to newest."""
 
@@ -146,17 +112,13 @@ class DocumentSource:
 
     @classmethod
     def load(cls, paths: Sequence[str | Path]) -> DocumentSource:
+        """Documents read by the scan-document codec (the same strict reader as ``ingest``)."""
         runs: list[Run] = []
         names: dict[str, FacilityNames] = {}
         for path in paths:
-            try:
-                doc = json.loads(Path(path).read_text(encoding="utf-8"))
-            except OSError as exc:
-                raise HisguardError(f"{path}: cannot read ({exc.strerror})") from None
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise HisguardError(f"{path}: not JSON ({exc})") from None
-            runs += runs_from_document(doc, str(path))
-            names.update(_names_from_document(doc))
+            document = read_file(path)
+            runs += document.runs
+            names.update({code: FacilityNames(*pair) for code, pair in document.names.items()})
         return cls(runs, names)
 
     def facilities(self) -> list[str]:

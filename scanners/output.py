@@ -5,15 +5,13 @@ Formats only build strings; the CLI decides where they go.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from io import StringIO
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from hisguard.scanners import __version__
+from hisguard.scanners import scan_document
 from hisguard.scanners.findings import Finding, Run, Severity, Status
 from hisguard.scanners.terminal import cell
 
@@ -30,30 +28,9 @@ SEVERITY_STYLE = {
 }
 
 
-def result_document(runs: Sequence[Run]) -> dict[str, Any]:
-    """The JSON document of one scan command: one run, or several merged (one per facility)."""
-    if len(runs) == 1:
-        run_doc = runs[0].to_dict()
-    else:
-        run_doc = {
-            "ids": [r.id for r in runs],
-            "started_at": min(r.started_at for r in runs).isoformat() if runs else None,
-            "finished_at": max(r.finished_at for r in runs).isoformat() if runs else None,
-            "scanners": sorted({s for r in runs for s in r.scanners}),
-            "facilities": [r.facility for r in runs],
-            "hosts": [h for r in runs for h in r.hosts],
-            "runs": [r.to_dict() for r in runs],
-        }
-    return {
-        "hisguard": __version__,
-        "run": run_doc,
-        "findings": [f.to_dict() for r in runs for f in r.findings],
-        "errors": [e.to_dict() for r in runs for e in r.errors],
-    }
-
-
-def render_json(runs: Sequence[Run]) -> str:
-    return json.dumps(result_document(runs), ensure_ascii=False, indent=2) + "\n"
+# The JSON document is the scan-document codec's (writer and reader side by side).
+result_document = scan_document.document
+render_json = scan_document.dumps
 
 
 def render_table(runs: Sequence[Run], lang: str = "vi", show_passed: bool = False, width: int = 160) -> str:

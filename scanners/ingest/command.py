@@ -42,8 +42,5 @@ def ingest(documents: tuple[Path, ...], store_url: str | None) -> int:
         store.close()
     for result in results:
         run = result.loaded.run
-        click.echo(
-            f"{result.loaded.path}: run {run.id} of facility {run.facility}: {result.outcome.value} "
-            f"({len(run.findings)} findings, {len(run.errors)} errors)"
-        )
+        click.echo(f"{result.loaded.path}: run {run.id} of facility {run.facility}: {result.summary}")
     return EXIT_OK

@@ -72,7 +72,7 @@ def test_clean_hosts_exit_0_and_the_json_document_has_every_finding(
     status, output = scan(inventory, "--format", "json")
     assert status == 0
     doc = json.loads(output)
-    assert set(doc) == {"hisguard", "run", "findings", "errors"}
+    assert set(doc) == {"hisguard", "schema_version", "run", "findings", "errors"}
     assert doc["run"]["facilities"] == ["75901", "75902"] and doc["run"]["scanners"] == ["config"]
     assert doc["errors"] == []
     assert {f["status"] for f in doc["findings"]} <= {"pass", "not_applicable"}

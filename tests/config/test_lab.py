@@ -178,7 +178,7 @@ def test_cli_exit_status_and_json_document(lab: LabInfo, inventory: Inventory) -
     done = hisguard(*BASE, "--facility", "75901", "--format", "json")
     assert done.returncode == 1, done.stderr  # the lab has high findings
     doc = json.loads(done.stdout)
-    assert set(doc) == {"hisguard", "run", "findings", "errors"}
+    assert set(doc) == {"hisguard", "schema_version", "run", "findings", "errors"}
     assert doc["run"]["scanners"] == ["config"] and doc["run"]["facility"] == "75901"
     assert doc["errors"] == []
     first = doc["findings"][0]

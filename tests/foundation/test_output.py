@@ -31,7 +31,7 @@ REQUIRED = {
 def test_json_document_shape() -> None:
     error = ScanError(scanner="config", target="ws-02", message="connection refused", facility="75901")
     document = json.loads(render_json([make_run((make_finding(),), errors=(error,))]))
-    assert set(document) == {"hisguard", "run", "findings", "errors"}
+    assert set(document) == {"hisguard", "schema_version", "run", "findings", "errors"}
     assert document["hisguard"] == __version__
     assert {"id", "started_at", "finished_at", "scanners", "facility", "hosts"} <= set(document["run"])
     finding = document["findings"][0]

@@ -86,15 +86,15 @@ def _doc(run: Run) -> dict[str, object]:
         (lambda d: {**d, "run": {**d["run"], "facility": "7590"}}, "run 1: facility is not a 5-digit code"),
         (
             lambda d: {**d, "run": {**d["run"], "finished_at": "yesterday"}},
-            "run 1: started_at or finished_at",
+            "run 1: finished_at is not an ISO 8601 time",
         ),
         (
             lambda d: {**d, "run": {**d["run"], "finished_at": "2026-10-02T12:00:00"}},
-            "a time has no UTC offset",
+            "run 1: finished_at has no UTC offset",
         ),
         (
             lambda d: {**d, "findings": [{**d["findings"][0], "status": "bad"}]},
-            "finding 1: a field has the wrong",
+            "finding 1: status is not one of the known values",
         ),
         (
             lambda d: {**d, "findings": [{k: v for k, v in d["findings"][0].items() if k != "host"}]},
@@ -106,7 +106,7 @@ def _doc(run: Run) -> dict[str, object]:
         ),
         (
             lambda d: {**d, "findings": [{**d["findings"][0], "facility": "75902"}]},
-            "finding 1: its facility is not the run's",
+            "finding 1: its facility is not a run's of this document",
         ),
         (
             lambda d: {**d, "findings": [{**d["findings"][0], "check_id": "C" * 33}]},
@@ -146,5 +146,5 @@ def test_merged_document_with_an_unattributable_error_is_refused(tmp_path: Path)
     doc["errors"] = [{"scanner": "network", "target": "198.18.5.5", "message": "no route"}]
     path = tmp_path / "merged.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(DocumentError, match="error 1: cannot tell which facility's run it belongs to"):
+    with pytest.raises(DocumentError, match="error 1: has no facility in a document of several facilities"):
         load_document(path)

@@ -250,3 +250,23 @@ def test_a_run_the_database_refuses_is_not_half_written(postgres_url: str) -> No
             assert conn.execute(sa.text("SELECT count(*) FROM findings")).scalar_one() == 0
     finally:
         store.close()
+
+
+def test_postgres_takes_every_document_the_reader_accepts_at_its_limits(postgres_url: str) -> None:
+    """The same limits as SQLite: every field at the reader's widest fits PostgreSQL's columns,
+    and what PostgreSQL could never store (NUL) the reader refuses first."""
+    from hisguard.scanners import scan_document
+    from tests.foundation.test_scan_document_fuzz import widest_document
+
+    [run] = scan_document.parse(widest_document()).runs
+    store = Store(postgres_url)
+    try:
+        assert store.save_runs([run])[0].written
+        stored = {f.fingerprint: f for f in store.load_run(run.id).findings}
+        assert stored[run.findings[0].fingerprint] == run.findings[0]
+        with_nul = widest_document()
+        with_nul["findings"][0]["resource"] = "/opt/\x00"
+        with pytest.raises(scan_document.DocumentError, match="NUL"):
+            scan_document.parse(with_nul)
+    finally:
+        store.close()
