@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 from click.testing import CliRunner
 
-from hisguard.reports import sample
 from hisguard.reports.cli import report_command
 from hisguard.reports.model import FacilityInfo
 from hisguard.scanners import scan_document
+from tests.reports import sample
 
 
 def report_schema() -> dict[str, Any]:
