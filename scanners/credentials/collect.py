@@ -533,11 +533,15 @@ class _Collector:
         end = chunk.find(b"\n", line_start)
         line = chunk[line_start : end if end >= 0 else len(chunk)]
         covered = -1
+        # Columns are counted from the last excerpt on (decoding the whole line before each
+        # excerpt made a bundle with thousands of anchors quadratic).
+        mark = (0, 0)
         for pos in sorted(positions):
             offset = pos - line_start
             if offset <= covered:
                 continue
-            self.excerpts.append(_excerpt(line_no, line, offset))
+            excerpt, mark = _excerpt(line_no, line, offset, mark)
+            self.excerpts.append(excerpt)
             covered = offset + EXCERPT // 2
 
     def windows(self, chunk: bytes, first_line: int, hit_lines: dict[int, list[int]]) -> None:
@@ -728,14 +732,23 @@ def _scan_buffer(
     yield record
 
 
-def _excerpt(line_no: int, line: bytes, offset: int) -> tuple[int, int, bytes]:
-    """A window of a very long line (a minified bundle) around one anchor, with its column."""
+def _excerpt(
+    line_no: int, line: bytes, offset: int, mark: tuple[int, int] = (0, 0)
+) -> tuple[tuple[int, int, bytes], tuple[int, int]]:
+    """A window of a very long line (a minified bundle) around one anchor, with its column.
+
+    ``mark`` is a (byte offset, column) pair already known on this line at or before the window
+    (the previous excerpt's start): the column is counted from there, not from the line's start.
+    Returns the excerpt and the new mark.
+    """
     start = max(0, offset - EXCERPT)
     while start > 0 and 0x80 <= line[start] < 0xC0:
         start += 1  # do not cut a UTF-8 character in two
     end = min(len(line), offset + EXCERPT)
-    column = len(line[:start].decode("utf-8", "replace"))
-    return (line_no, column, line[start:end])
+    known, column = mark if mark[0] <= start else (0, 0)
+    # Both ends start a character, so the pieces decode to as many characters as the whole.
+    column += len(line[known:start].decode("utf-8", "replace"))
+    return (line_no, column, line[start:end]), (start, column)
 
 
 def _sql_extend(

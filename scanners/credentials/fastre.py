@@ -27,6 +27,7 @@ from collections.abc import Sequence
 # is not searched lower-cased.
 _CASE_SENSITIVE_SYNTAX = re.compile(r"\\[A-Z]|\\[xuU0-7]|\(\?P|\\[pN]\{")
 _MIN_LITERAL = 2
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def _skip_class(pattern: str, i: int) -> int:
@@ -163,6 +164,103 @@ def required_literal(pattern: str) -> str | None:
     return best if len(best) >= _MIN_LITERAL else None
 
 
+def _split_bar(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern``."""
+    parts: list[str] = []
+    i = start = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _skip_class(pattern, i)
+        elif ch == "(":
+            i = _skip_group(pattern, i)
+        elif ch == "|":
+            parts.append(pattern[start:i])
+            i += 1
+            start = i
+        else:
+            i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _group_body(group: str) -> str | None:
+    """The inside of ``(...)`` when it is a plain group, None for look-arounds and inline flags
+    (a literal under ``(?i:...)`` is not one of the pattern's own case)."""
+    body = group[1:-1]
+    if not body.startswith("?"):
+        return body
+    if body.startswith("?:"):
+        return body[2:]
+    if body.startswith("?P<") and ">" in body:
+        return body[body.index(">") + 1 :]
+    return None
+
+
+def _optional_quantifier(pattern: str, j: int) -> bool:
+    if j >= len(pattern):
+        return False
+    if pattern[j] in "*?":
+        return True
+    if pattern[j] == "{":
+        inside = pattern[j + 1 : pattern.find("}", j) if "}" in pattern[j:] else len(pattern)]
+        low = inside.split(",")[0].strip()
+        return not low.isdigit() or int(low) == 0
+    return False
+
+
+def required_any(pattern: str, depth: int = 0) -> tuple[str, ...] | None:
+    r"""Literals one of which every match of ``pattern`` contains (None when none can be told).
+
+    Like :func:`required_literal`, and also through groups of alternatives: every match of
+    ``(^|\s)(-k|--insecure)`` contains ``-k`` or ``--insecure``.
+    """
+    if depth > 20:
+        return None
+    alternatives = _split_bar(pattern)
+    if len(alternatives) > 1:
+        union: list[str] = []
+        for alternative in alternatives:
+            found = required_any(alternative, depth + 1)
+            if not found:
+                return None
+            union.extend(found)
+        return _minimal(union)
+    candidates: list[tuple[str, ...]] = []
+    single = required_literal(pattern)
+    if single:
+        candidates.append((single,))
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _skip_class(pattern, i)
+        elif ch == "(":
+            j = _skip_group(pattern, i)
+            body = _group_body(pattern[i:j])
+            if body is not None and not _optional_quantifier(pattern, j):
+                found = required_any(body, depth + 1)
+                if found:
+                    candidates.append(found)
+            i = j
+        else:
+            i += 1
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (min(len(x) for x in c), -len(c)))
+    return best if min(len(x) for x in best) >= _MIN_LITERAL else None
+
+
+# Characters that re.IGNORECASE matches to an ASCII letter but str.lower() does not lower to it
+# (dotless i, long s, the Kelvin sign): a text with one of them is not searched lower-cased.
+_CASE_ODD = ("\u0131", "\u017f", "\u212a")
+
+
 def _minimal(literals: Sequence[str]) -> tuple[str, ...]:
     """Drop a literal that contains another one: the shorter is present whenever it is."""
     unique = sorted(set(literals), key=len)
@@ -186,9 +284,9 @@ class FastPattern:
         self._anchored = re.compile("|".join(f"(?:{p})" for p in anchored), flags) if anchored else None
         self._floating = re.compile("|".join(f"(?:{p})" for p in floating), flags) if floating else None
         self._ignore_case = ignore_case
-        literals = [required_literal(p) for p in floating]
+        literals = [required_any(p) for p in floating]
         if floating and all(literals):
-            gate = [lit.lower() if ignore_case else lit for lit in literals if lit]
+            gate = [lit.lower() if ignore_case else lit for found in literals if found for lit in found]
             self._gate: tuple[str, ...] | None = _minimal(gate)
         else:
             self._gate = None
@@ -200,6 +298,21 @@ class FastPattern:
                 )
             except re.error:
                 self._lowered = None
+        # Each branch on its own too, behind its own literals: one regex per branch starts with
+        # a literal the engine skips to, where the alternation of all of them is tried at every
+        # offset. The earliest start among the branches is where the alternation matches first.
+        self._branches: list[tuple[re.Pattern[str], re.Pattern[str] | None, tuple[str, ...] | None]] = []
+        # A back-reference counts groups across the whole alternation: not on its own then.
+        if len(floating) > 1 and not any(_BACKREF.search(p) for p in floating):
+            for branch, found in zip(floating, literals, strict=True):
+                lowered = None
+                if self._lowered is not None:
+                    try:
+                        lowered = re.compile(branch.lower(), flags & ~re.IGNORECASE)
+                    except re.error:
+                        lowered = None
+                gate_literals = tuple(x.lower() if ignore_case else x for x in found) if found else None
+                self._branches.append((re.compile(branch, flags), lowered, gate_literals))
 
     def search(self, text: str) -> re.Match[str] | None:
         if self._anchored is not None:
@@ -217,9 +330,24 @@ class FastPattern:
                     break
             else:
                 return None
-        if self._lowered is not None and text.isascii():
+        use_low = False
+        if self._lowered is not None:
             if low is None or not self._ignore_case:
                 low = text.lower()
+            # Lower-casing kept every offset (same length) and matched case as re.I does.
+            use_low = text.isascii() or (len(low) == len(text) and not any(c in text for c in _CASE_ODD))
+        if self._branches:
+            gate_text = low if low is not None and self._ignore_case else text
+            first: int | None = None
+            for plain, lowered, gate in self._branches:
+                if gate is not None and not any(literal in gate_text for literal in gate):
+                    continue
+                # (No end bound at the best start so far: "$" and look-aheads read past it.)
+                hit = lowered.search(low) if use_low and lowered is not None and low is not None else plain.search(text)
+                if hit is not None and (first is None or hit.start() < first):
+                    first = hit.start()
+            return None if first is None else floating.search(text, first)
+        if use_low and self._lowered is not None and low is not None:
             found = self._lowered.search(low)
             if found is None:
                 return None

@@ -31,6 +31,7 @@ from hisguard.scanners.credentials.extract import (
 )
 from hisguard.scanners.credentials.fastre import FastPattern
 from hisguard.scanners.credentials.keynames import NO_KEY, KeyClass, KeyClassifier
+from hisguard.scanners.credentials.prefilter import LineGate, letters
 from hisguard.scanners.credentials.rules import RuleSet, normalize_key
 from hisguard.scanners.credentials.values import ValueJudge
 from hisguard.scanners.inventory import Secret
@@ -149,7 +150,18 @@ class Judge:
         self.values = ValueJudge(rules)
         self.plain_http = FastPattern([r"http://(?:[\w\-]+\.)*(?:" + rules.host_re.pattern + r")"], re.I)
         self.gdbhyt = re.compile(r"gdbhyt\.baohiemxahoi\.gov\.vn", re.I)
-        self._pairs = lru_cache(maxsize=4096)(pairs)
+        self.gate = LineGate(rules)
+        self._pairs = lru_cache(maxsize=4096)(self.pairs)
+        self.key_matters = lru_cache(maxsize=65536)(self._key_matters)
+
+    def _key_matters(self, key: str) -> bool:
+        """A key whose pair the judge can use: a credential, the portal, or a stored ``value``."""
+        kc = self.keys.classify(key)
+        return kc.kind is not None or kc.portal or key.lower() == "value"
+
+    def pairs(self, text: str) -> list[Pair]:
+        """The pairs of ``text`` that can matter (pairs() without the keys that never do)."""
+        return pairs(text, self.key_matters)
 
     # --- entry point ---------------------------------------------------------------------------
 
@@ -247,7 +259,15 @@ class _FileJudge:
             yield Observation(
                 "plain_http", self.path, line.number, line.offset + match.start() + 1, key="http://"
             )
-        found = list(self._pairs_of(text))
+        norm = letters(text)
+        gate = self.j.gate
+        # Only pairs whose key holds a credential word can come out of _pair: skip reading the
+        # others (the gate never skips a line with such a key).
+        found = (
+            list(self._pairs_of(text))
+            if gate.may_hold_credential_key(text, norm, value_key=True)
+            else []
+        )
         named = NAMED_OPEN.search(text)
         if named and index + 1 < len(self.lines) and self.lines[index + 1].number == line.number + 1:
             # <setting name="PassWordBHYT" ...> with <value>...</value> on the next line.
@@ -278,13 +298,13 @@ class _FileJudge:
                 if name:
                     pair = Pair(name, pair.value, pair.column, pair.quoted, "named-value", pair.parent)
             yield from self._pair(index, line, pair)
-        if "\t" in text or "," in text or ";" in text or "|" in text:
+        if ("\t" in text or "," in text or ";" in text or "|" in text) and gate.may_name_portal(text, norm):
             yield from self._fields(index, line)
 
     def _fields(self, index: int, line: _Line) -> Iterator[Observation]:
         """Rows of a configuration table (COPY, CSV, a client's table): a field that names the
         portal by itself (``HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS``) and the field after it."""
-        found = [p for p in fields(line.text) if self.j.classify(p.key).portal]
+        found = list(fields(line.text, self.j.keys.names_portal))
         if not found:
             return
         if self._header_row(line.text):
@@ -303,7 +323,7 @@ class _FileJudge:
 
     def _pairs_of(self, text: str) -> list[Pair]:
         if len(text) > 20000:
-            return pairs(text)
+            return self.j.pairs(text)
         return self.j._pairs(text)
 
     def _pair(self, index: int, line: _Line, pair: Pair) -> Iterator[Observation]:
@@ -489,7 +509,9 @@ class _FileJudge:
             or _has_portal_user(text)
         ):
             return True
-        return any(self.j.classify(p.key).portal for p in pairs(text) if p.column != exclude)
+        if not self.j.gate.may_name_portal(text):
+            return False
+        return any(self.j.classify(p.key).portal for p in self.j.pairs(text) if p.column != exclude)
 
     def _signal(self, index: int) -> bool:
         """The line at ``index`` shows the portal: a host, an endpoint, a portal user or key."""
@@ -500,7 +522,10 @@ class _FileJudge:
                 self.rules.host_fast.search(text)
                 or self.rules.endpoint_fast.search(text)
                 or _has_portal_user(text)
-                or any(self.j.classify(p.key).portal for p in self._pairs_of(text))
+                or (
+                    self.j.gate.may_name_portal(text)
+                    and any(self.j.classify(p.key).portal for p in self._pairs_of(text))
+                )
             )
             self._signal_cache[index] = cached
         return cached
