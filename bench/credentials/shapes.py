@@ -89,11 +89,11 @@ class Noise:
         if pick == 3:
             return f'headers:{{Authorization:"Bearer "+{a}.token,"Content-Type":"application/json"}},'
         if pick == 4:
-            return f'{a}.bhxhToken={b}.data.access_token,{a}.bhytExpire={b}.data.expires_in;'
+            return f"{a}.bhxhToken={b}.data.access_token,{a}.bhytExpire={b}.data.expires_in;"
         if pick == 5:
             return f'var {a}="Cổng giám định BHYT",{b}="Tra cứu thẻ BHYT",{c}="Lịch sử KCB BHYT";'
         if pick == 6:
-            return f"function {a}({b},{c}){{if(!{b}.soTheBhyt)throw new Error(\"Thiếu số thẻ BHYT\");return {c}({b})}}"
+            return f'function {a}({b},{c}){{if(!{b}.soTheBhyt)throw new Error("Thiếu số thẻ BHYT");return {c}({b})}}'
         if pick == 7:
             return f'{a}.defaults.baseURL="/his/api/v{r.randint(1, 3)}",{a}.defaults.timeout={r.randint(1, 9)}e4;'
         if pick == 8:
@@ -127,7 +127,7 @@ class Noise:
         if pick == 7:
             return f"{a}.prototype.{b}=function({c}){{return this.__data__.set({c},{r.randint(0, 9)}),this}};"
         if pick == 8:
-            return f'if({a}.cancelToken){a}.cancelToken.throwIfRequested();{b}.headers={b}.headers||{{}};'
+            return f"if({a}.cancelToken){a}.cancelToken.throwIfRequested();{b}.headers={b}.headers||{{}};"
         return f'"{self.hexs(8)}":function({a},{b},{c}){{"use strict";{c}.d({b},{{Z:function(){{return {a}}}}})}},'
 
     # --- logs -------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ class Noise:
         t = f"2025-03-12 {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}.{r.randint(0, 999):03d}"
         pick = r.randrange(8)
         if pick == 0:
-            return f"{t} INFO [KiemTraTheBHYT] maThe={self.card()} hoTen=\"{self.name()}\" ketQua=000 thoiGian={r.randint(20, 900)}ms"
+            return f'{t} INFO [KiemTraTheBHYT] maThe={self.card()} hoTen="{self.name()}" ketQua=000 thoiGian={r.randint(20, 900)}ms'
         if pick == 1:
             return f"{t} INFO GET /his/api/benhnhan?ma_the_bhyt={self.card()}&page={r.randint(1, 40)}&size=20 200 {r.randint(3, 400)}ms"
         if pick == 2:
@@ -255,7 +255,12 @@ def base64_blob(n: Noise, size: int) -> bytes:
     wrapped = "\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
     # One attachment as a single line, one wrapped, as mail spools and XML claims hold them.
     return (
-        '{"tenFile":"hoso_bhyt.xml","noiDung":"' + encoded + '"}\n' + "-----BEGIN ATTACHMENT-----\n" + wrapped + "\n"
+        '{"tenFile":"hoso_bhyt.xml","noiDung":"'
+        + encoded
+        + '"}\n'
+        + "-----BEGIN ATTACHMENT-----\n"
+        + wrapped
+        + "\n"
     ).encode("ascii")
 
 
@@ -360,7 +365,15 @@ def _node_modules(n: Noise, root: str, count: int) -> list[tuple[str, bytes]]:
         pkg = n.r.choice(packages)
         kind = i % 4
         if kind == 0:
-            body = json.dumps({"name": pkg, "version": f"{n.r.randint(1, 9)}.{n.r.randint(0, 20)}.0", "main": "index.js", "keywords": ["auth", "password", "token"]}, indent=2)
+            body = json.dumps(
+                {
+                    "name": pkg,
+                    "version": f"{n.r.randint(1, 9)}.{n.r.randint(0, 20)}.0",
+                    "main": "index.js",
+                    "keywords": ["auth", "password", "token"],
+                },
+                indent=2,
+            )
             files.append((f"{root}/node_modules/{pkg}/package.json", body.encode()))
         elif kind == 1:
             body = "\n".join(
@@ -369,10 +382,18 @@ def _node_modules(n: Noise, root: str, count: int) -> list[tuple[str, bytes]]:
             )
             files.append((f"{root}/node_modules/{pkg}/lib/f{i}.js", body.encode()))
         elif kind == 2:
-            body = "\n".join(f"export declare function {n.ident()}{j}(opts: {{ password?: string; token?: string }}): void;" for j in range(60))
+            body = "\n".join(
+                f"export declare function {n.ident()}{j}(opts: {{ password?: string; token?: string }}): void;"
+                for j in range(60)
+            )
             files.append((f"{root}/node_modules/@types/{pkg}/index{i}.d.ts", body.encode()))
         else:
-            files.append((f"{root}/node_modules/{pkg}/README{i}.md", (f"# {pkg}\n\nSet `password` and `token` options.\n" * 30).encode()))
+            files.append(
+                (
+                    f"{root}/node_modules/{pkg}/README{i}.md",
+                    (f"# {pkg}\n\nSet `password` and `token` options.\n" * 30).encode(),
+                )
+            )
     return files
 
 
@@ -391,7 +412,11 @@ def _configs(n: Noise, count: int) -> list[tuple[str, bytes]]:
             body = json.dumps(
                 {
                     "Logging": {"LogLevel": {"Default": "Warning"}},
-                    "Bhyt": {"KiemTraTheUrl": "https://egw.baohiemxahoi.gov.vn/api/egw/KQNhanLichSuKCB2024", "TimeoutSeconds": 30, "PasswordFile": "/run/secrets/bhxh"},
+                    "Bhyt": {
+                        "KiemTraTheUrl": "https://egw.baohiemxahoi.gov.vn/api/egw/KQNhanLichSuKCB2024",
+                        "TimeoutSeconds": 30,
+                        "PasswordFile": "/run/secrets/bhxh",
+                    },
                     "Pacs": {"Url": "http://pacs.benhvien.vn", "Token": n.other_jwt()},
                 },
                 indent=2,
@@ -401,7 +426,16 @@ def _configs(n: Noise, count: int) -> list[tuple[str, bytes]]:
             body = f"[Unit]\nDescription=Dong bo BHYT {i}\n[Service]\nEnvironmentFile=/etc/his/bhyt.env\nExecStart=/opt/his/bin/dongbo --queue bhyt{i}\n"
             files.append((f"etc/systemd/system/his-bhyt-{i}.service", body.encode()))
         else:
-            body = "\n".join(f"{k}={v}" for k, v in [("app.name", f"his-{i}"), ("bhyt.batch.size", "500"), ("bhyt.xml130.dir", "/srv/xml130"), ("redis.password", n.b64(16)), ("lis.token", n.b64(32))])
+            body = "\n".join(
+                f"{k}={v}"
+                for k, v in [
+                    ("app.name", f"his-{i}"),
+                    ("bhyt.batch.size", "500"),
+                    ("bhyt.xml130.dir", "/srv/xml130"),
+                    ("redis.password", n.b64(16)),
+                    ("lis.token", n.b64(32)),
+                ]
+            )
             files.append((f"opt/his/conf/app{i}.properties", body.encode()))
     return files
 
@@ -440,8 +474,7 @@ def realistic_tree(out: Path, size_mb: int = 200, seed: int = 7) -> dict[str, in
         ("Users/his/AppData/Local/HIS/logs/svc-{i}.log", utf16_log, 1_000_000, 0.05),
         ("opt/his/lib/lib{i}.so", binary, 3_000_000, 0.20),
     ]
-    for path, data in files:
-        written += len(data)
+    written += sum(len(data) for _, data in files)
     budget = max(0, target - written)
     for pattern, make, each, share in mix:
         want = int(budget * share)
@@ -457,5 +490,7 @@ def realistic_tree(out: Path, size_mb: int = 200, seed: int = 7) -> dict[str, in
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written += len(data)
-    (out / "done").write_text(json.dumps({"size_mb": size_mb, "seed": seed, "bytes": written}), encoding="utf-8")
+    (out / "done").write_text(
+        json.dumps({"size_mb": size_mb, "seed": seed, "bytes": written}), encoding="utf-8"
+    )
     return {"bytes": written, "positives": int(stats["positives"]), "files": int(stats["files"]) + len(files)}

@@ -178,11 +178,10 @@ def _assignments(line: str, keep: Callable[[str], bool] | None = None) -> Iterat
         if raw_value is None:
             continue
         key = match.group("key")
-        if keep is not None and not keep(_key_name(key)):
-            # Its pair is left out; only an assignment inside its value (Environment=KEY=v,
-            # '{"password": ...}') could still count, and that needs an "=" or a ":" in it.
-            if "=" not in raw_value and ":" not in raw_value:
-                continue
+        # A key left out by ``keep``: only an assignment inside its value (Environment=KEY=v,
+        # '{"password": ...}') could still count, and that needs an "=" or a ":" in it.
+        if keep is not None and "=" not in raw_value and ":" not in raw_value and not keep(_key_name(key)):
+            continue
         bracket = key.find("[")
         if bracket > 0 and key.endswith("]"):
             key = key[bracket + 1 : -1].strip().strip("\"'")

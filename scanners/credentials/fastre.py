@@ -343,7 +343,11 @@ class FastPattern:
                 if gate is not None and not any(literal in gate_text for literal in gate):
                     continue
                 # (No end bound at the best start so far: "$" and look-aheads read past it.)
-                hit = lowered.search(low) if use_low and lowered is not None and low is not None else plain.search(text)
+                hit = (
+                    lowered.search(low)
+                    if use_low and lowered is not None and low is not None
+                    else plain.search(text)
+                )
                 if hit is not None and (first is None or hit.start() < first):
                     first = hit.start()
             return None if first is None else floating.search(text, first)

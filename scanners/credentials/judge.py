@@ -142,17 +142,23 @@ class _Line:
 
 
 class Judge:
-    """The context rules over one file's candidate regions."""
+    """The context rules over one file's candidate regions.
 
-    def __init__(self, rules: RuleSet) -> None:
+    ``fast=False`` is the plain path: every pair of every line is read (no gate, no key filter);
+    the tests check that both give the same observations.
+    """
+
+    def __init__(self, rules: RuleSet, fast: bool = True) -> None:
         self.rules = rules
         self.keys = KeyClassifier(rules)
         self.values = ValueJudge(rules)
         self.plain_http = FastPattern([r"http://(?:[\w\-]+\.)*(?:" + rules.host_re.pattern + r")"], re.I)
         self.gdbhyt = re.compile(r"gdbhyt\.baohiemxahoi\.gov\.vn", re.I)
-        self.gate = LineGate(rules)
+        self.gate = LineGate(rules, enabled=fast)
         self._pairs = lru_cache(maxsize=4096)(self.pairs)
         self.key_matters = lru_cache(maxsize=65536)(self._key_matters)
+        self.fast = fast
+        self._keep = self.key_matters if fast else None
 
     def _key_matters(self, key: str) -> bool:
         """A key whose pair the judge can use: a credential, the portal, or a stored ``value``."""
@@ -161,7 +167,7 @@ class Judge:
 
     def pairs(self, text: str) -> list[Pair]:
         """The pairs of ``text`` that can matter (pairs() without the keys that never do)."""
-        return pairs(text, self.key_matters)
+        return pairs(text, self._keep)
 
     # --- entry point ---------------------------------------------------------------------------
 
@@ -263,11 +269,7 @@ class _FileJudge:
         gate = self.j.gate
         # Only pairs whose key holds a credential word can come out of _pair: skip reading the
         # others (the gate never skips a line with such a key).
-        found = (
-            list(self._pairs_of(text))
-            if gate.may_hold_credential_key(text, norm, value_key=True)
-            else []
-        )
+        found = list(self._pairs_of(text)) if gate.may_hold_credential_key(text, norm, value_key=True) else []
         named = NAMED_OPEN.search(text)
         if named and index + 1 < len(self.lines) and self.lines[index + 1].number == line.number + 1:
             # <setting name="PassWordBHYT" ...> with <value>...</value> on the next line.
@@ -304,7 +306,8 @@ class _FileJudge:
     def _fields(self, index: int, line: _Line) -> Iterator[Observation]:
         """Rows of a configuration table (COPY, CSV, a client's table): a field that names the
         portal by itself (``HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS``) and the field after it."""
-        found = list(fields(line.text, self.j.keys.names_portal))
+        keep = self.j.keys.names_portal if self.j.fast else None
+        found = [p for p in fields(line.text, keep) if self.j.classify(p.key).portal]
         if not found:
             return
         if self._header_row(line.text):

@@ -38,6 +38,20 @@ DEFAULT_ROOTS = (
 )
 
 
+# Workers at most: each holds one file (and its lower-cased copy) at a time, so memory grows with
+# the count; past this many the walk and the merge in the main process are the limit anyway.
+MAX_JOBS = 8
+
+
+def default_jobs() -> int:
+    """One worker per core this process may run on (a scan host often has more than two)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_JOBS, cores))
+
+
 def collector_settings(
     rules: RuleSet, roots: Sequence[str], *, max_bytes: int, budget: float = 0.0, xdev: bool = True
 ) -> dict[str, Any]:
@@ -99,10 +113,10 @@ def absorb(result: HostResult, record: dict[str, Any], judge: Judge) -> None:
 _WORKER: tuple[collect.Settings, Judge] | None = None
 
 
-def _init(settings: dict[str, Any], rules: RuleSet) -> None:
+def _init(settings: dict[str, Any], rules: RuleSet, fast: bool = True) -> None:
     global _WORKER
     collect.tune_malloc()
-    _WORKER = (collect.Settings(settings), Judge(rules))
+    _WORKER = (collect.Settings(settings), Judge(rules, fast=fast))
 
 
 def _work(paths: list[str]) -> HostResult:
@@ -150,21 +164,24 @@ def scan_local(
     host: str = "localhost",
     jobs: int | None = None,
     max_bytes: int = 256 * 1024 * 1024,
+    fast: bool = True,
 ) -> HostResult:
+    """Collect and judge every file under ``roots``; ``fast=False`` is the plain path (no
+    prefilter shortcuts), which the tests compare the fast one with."""
     settings_raw = collector_settings(
         rules, [os.path.abspath(r) for r in roots], max_bytes=max_bytes, xdev=False
     )
     settings = collect.Settings(settings_raw)
     result = HostResult(host=host)
     errors: list[dict[str, Any]] = []
-    workers = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+    workers = jobs if jobs is not None else default_jobs()
     if workers <= 1:
-        _init(settings_raw, rules)
+        _init(settings_raw, rules, fast)
         for batch in _batches(settings, errors):
             _merge(result, _work(batch))
     else:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init, initargs=(settings_raw, rules)) as pool:
+        with context.Pool(workers, initializer=_init, initargs=(settings_raw, rules, fast)) as pool:
             for part in pool.imap_unordered(_work, _batches(settings, errors)):
                 _merge(result, part)
     for error in errors:

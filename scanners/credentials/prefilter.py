@@ -43,11 +43,12 @@ def letters(text: str) -> str:
 class LineGate:
     """Which parts of the judge can find something on a line."""
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self, rules: RuleSet, enabled: bool = True) -> None:
         credential = [w for w, (category, _) in rules.words.items() if category == "cred"]
         portal = [w for w, (category, _) in rules.words.items() if category == "portal"]
         self._credential = _alternation([*credential, *rules.portal_keys])
         self._portal = _alternation([*portal, *rules.portal_keys])
+        self.enabled = enabled
 
     def _odd(self, text: str) -> bool:
         return not text.isascii() and any(c in text for c in _ODD)
@@ -58,7 +59,7 @@ class LineGate:
         Syntaxes whose pairs matter whatever their key (user info in a URL, curl -u, Netscape
         cookie lines) always pass.
         """
-        if "://" in text or "-u" in text or "\t" in text or self._odd(text):
+        if not self.enabled or "://" in text or "-u" in text or "\t" in text or self._odd(text):
             return True
         norm = letters(text) if norm is None else norm
         if self._credential.search(norm) is not None or any(m in norm for m in KEYLESS_MARKERS):
@@ -67,7 +68,7 @@ class LineGate:
 
     def may_name_portal(self, text: str, norm: str | None = None) -> bool:
         """Whether a key (or a field) on this line can name the portal."""
-        if self._odd(text):
+        if not self.enabled or self._odd(text):
             return True
         norm = letters(text) if norm is None else norm
         return self._portal.search(norm) is not None
