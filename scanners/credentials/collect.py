@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "hiv_type": "XML6",
     "max_region_lines": 200000,
     "container_limits": {},
+    "table_words": [],
 }
 
 CHUNK = 16 * 1024 * 1024
@@ -105,6 +106,7 @@ class Settings:
         self.hiv_type = str(merged["hiv_type"]).lower().encode()
         self.max_region_lines = int(merged["max_region_lines"])
         self.container_limits = readers.Limits.from_dict(merged["container_limits"])
+        self.table_words = tuple(str(w) for w in merged["table_words"])
         self.scanned_bytes = 0
 
 
@@ -867,9 +869,26 @@ def _table(part: readers.Part, st: os.stat_result, settings: Settings) -> Record
         or _path_has_token(folded_path, settings)
     ):
         return None
+    if settings.table_words and not _labels_credential(part.rows, settings.table_words):
+        return None  # a patient list with BHYT card numbers, say: its rows stay on the host
     record = _meta(part.path, _sized(st, len(text)))
     record.update({"t": "table", "rows": part.rows})
     return record
+
+
+LABEL_CHARS = 60
+
+
+def _labels_credential(rows: list[Any], words: tuple[str, ...]) -> bool:
+    """A cell that reads as a credential label ("Mật khẩu", "MK", "Password (MD5)")."""
+    for _, cells in rows:
+        for cell in cells:
+            if not cell or len(cell) > LABEL_CHARS:
+                continue
+            squashed = "".join(ch for ch in readers.fold.strip_marks(cell).lower() if ch.isalnum())
+            if squashed and any(squashed.startswith(w) or squashed.endswith(w) for w in words):
+                return True
+    return False
 
 
 # --- claim files, browser stores, server configs ----------------------------------------------

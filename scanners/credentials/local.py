@@ -22,6 +22,7 @@ from hisguard.scanners.credentials.tables import judge_table
 # enough that the workers finish together, big enough that handing work out costs nothing.
 BATCH_BYTES = 4 * 1024 * 1024
 BATCH_FILES = 256
+TABLE_KINDS = ("password", "password_hash", "userpass", "token")
 # The defaults, plus /var/backups: Debian's place for backups, where SQL dumps of the HIS
 # database (with its configuration and staff tables) end up.
 DEFAULT_ROOTS = (
@@ -70,6 +71,9 @@ def collector_settings(
         "line_only_names": sorted(rules.history_files),
         "line_only_dirs": list(rules.log_dirs[:1]),
         "hiv_type": rules.hiv_record_type,
+        "table_words": sorted(  # a table leaves the host only if a cell labels a credential
+            w for w, (family, kind) in rules.words.items() if family == "cred" and kind in TABLE_KINDS
+        ),
     }
 
 

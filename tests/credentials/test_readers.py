@@ -161,3 +161,17 @@ def test_label_folding() -> None:
     assert fold.label_line("Xem https://gdbhyt.baohiemxahoi.gov.vn: mục A") == (
         "Xem https://gdbhyt.baohiemxahoi.gov.vn: mục A"
     )
+
+
+def test_patient_sheet_without_credential_labels_stays_on_the_host(tmp_path: Path) -> None:
+    """Only a table with a credential label leaves the collector (it may run on a remote host)."""
+    from hisguard.scanners.credentials import collect
+    from hisguard.scanners.credentials.local import collector_settings
+    from hisguard.scanners.credentials.rules import default_rules
+
+    patients = [["Họ tên", "Mã thẻ BHYT", "Ngày sinh"], ["Nguyễn Văn An", "DN4797512345678", "1980-02-01"]]
+    path = write(tmp_path, "ds_benh_nhan_bhyt.xlsx", documents.xlsx({"BHYT": patients}))
+    settings = collect.Settings(collector_settings(default_rules(), [str(tmp_path)], max_bytes=1 << 24))
+    assert [r["t"] for r in collect.scan_file(str(path), settings)] == []
+    accounts = write(tmp_path, "tk.xlsx", documents.xlsx({"S": ACCOUNTS}))
+    assert [r["t"] for r in collect.scan_file(str(accounts), settings)] == ["table"]
