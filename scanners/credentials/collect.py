@@ -24,7 +24,7 @@ import stat
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from hisguard.scanners.credentials import readers  # on a remote host: bundled with this script
@@ -829,15 +829,23 @@ def _container(fd: int, path: str, st: os.stat_result, settings: Settings) -> It
         yield {"t": "skipped", "path": path, "why": "too large", "size": st.st_size}
         return
     with os.fdopen(os.dup(fd), "rb") as stream:
-        for part in readers.read(path, stream, settings.container_limits):
-            if part.kind == "error":
-                yield {"t": "error", "path": part.path, "msg": part.message}
-            elif part.kind == "table":
-                record = _table(part, st, settings)
-                if record:
-                    yield record
-            else:
-                yield from scan_bytes(part.path, _sized(st, len(part.data)), part.data, settings)
+        yield from part_records(readers.read(path, stream, settings.container_limits), st, settings)
+
+
+def part_records(parts: Iterable[readers.Part], st: os.stat_result, settings: Settings) -> Iterator[Record]:
+    """Collector records for the parts of one container (any caller: a share reader too).
+
+    ``st``: the outer file's facts (mode, owner, time), given to every member.
+    """
+    for part in parts:
+        if part.kind == "error":
+            yield {"t": "error", "path": part.path, "msg": part.message}
+        elif part.kind == "table":
+            record = _table(part, st, settings)
+            if record:
+                yield record
+        else:
+            yield from scan_bytes(part.path, _sized(st, len(part.data)), part.data, settings)
 
 
 def _sized(st: os.stat_result, size: int) -> os.stat_result:
