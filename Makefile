@@ -36,6 +36,7 @@ lint: venv
 	$(BIN)/ruff check $(LINT_PY)
 	$(BIN)/ruff format --check $(LINT_PY)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/yamllint -s .
 	$(BIN)/ansible-lint
 	$(BIN)/python lint/role_docs.py --check
