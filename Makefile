@@ -40,6 +40,7 @@ lint: venv
 	$(BIN)/yamllint -s .
 	$(BIN)/ansible-lint
 	$(BIN)/python lint/role_docs.py --check
+	$(BIN)/python lint/shared_data.py
 	$(BIN)/ansible-playbook -i inventories/lab/hosts.yml --syntax-check \
 	  playbooks/harden.yml playbooks/rotate-portal-credentials.yml playbooks/schedule-scans.yml playbooks/scan.yml
 

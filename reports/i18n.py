@@ -12,10 +12,9 @@ both languages go through the same path. Update the catalogs with::
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -23,6 +22,7 @@ from babel.support import Translations
 
 from hisguard.reports.model import Change, EventKind
 from hisguard.scanners.findings import Severity, Status, Text
+from hisguard.scanners.vietnam_time import VIETNAM
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -33,14 +33,7 @@ DOMAIN = "hisguard"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
-def _local_zone() -> tzinfo:
-    try:
-        return ZoneInfo("Asia/Ho_Chi_Minh")
-    except ZoneInfoNotFoundError:  # no tzdata on the machine: Vietnam keeps UTC+7 all year
-        return timezone(timedelta(hours=7), "ICT")
-
-
-LOCAL_TZ = _local_zone()
+LOCAL_TZ = VIETNAM
 
 
 def N_(message: str) -> str:

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from hisguard.scanners.findings import Finding, ScanError, Severity, Text
 
-SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
+SEVERITIES = tuple(Severity)  # worst first, as Severity declares them
 
 
 class Change(StrEnum):

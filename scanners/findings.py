@@ -30,6 +30,8 @@ class Status(StrEnum):
 
 
 class Severity(StrEnum):
+    """Worst first: the order the members are declared in is THE severity order."""
+
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -39,19 +41,16 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """Higher is worse: critical 4 ... info 0."""
-        return _SEVERITY_RANK[self]
+        order = list(Severity)
+        return len(order) - 1 - order.index(self)
 
     def at_least(self, other: Severity) -> bool:
         return self.rank >= other.rank
 
-
-_SEVERITY_RANK = {
-    Severity.CRITICAL: 4,
-    Severity.HIGH: 3,
-    Severity.MEDIUM: 2,
-    Severity.LOW: 1,
-    Severity.INFO: 0,
-}
+    def shifted(self, steps: int) -> Severity:
+        """``steps`` levels worse (milder when negative), never past critical or info."""
+        order = list(Severity)
+        return order[max(0, min(len(order) - 1, order.index(self) - steps))]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from io import StringIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
@@ -15,8 +14,8 @@ from rich.table import Table
 from hisguard.reports.history.timeline import Item, ScanChanges
 from hisguard.scanners import __version__
 from hisguard.scanners.inventory import Facility
+from hisguard.scanners.vietnam_time import VIETNAM
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LISTED = 15  # per change list in the table; the JSON has them all
 
 LABELS = {

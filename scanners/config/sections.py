@@ -11,6 +11,8 @@ from "failed". ``{credstore}`` is replaced by the host's credential-store direct
 
 from __future__ import annotations
 
+from hisguard.scanners.catalog.shared import remote_access
+
 UNITS = (
     "ssh.service",
     "auditd.service",
@@ -26,11 +28,7 @@ UNITS = (
     "unattended-upgrades.service",
     "apt-daily.timer",
     "apt-daily-upgrade.timer",
-    "teamviewerd.service",
-    "anydesk.service",
-    "rustdesk.service",
-    "x11vnc.service",
-    "vncserver-x11-serviced.service",
+    *remote_access("services"),
     "postgresql.service",
     "mariadb.service",
     "mysql.service",
@@ -39,18 +37,7 @@ UNITS = (
 )
 
 PACKAGES = (
-    "teamviewer",
-    "teamviewer-host",
-    "anydesk",
-    "rustdesk",
-    "ultraviewer",
-    "x11vnc",
-    "tigervnc-standalone-server",
-    "tigervnc-scraping-server",
-    "tightvncserver",
-    "realvnc-vnc-server",
-    "vnc4server",
-    "vino",
+    *remote_access("packages"),
     "unattended-upgrades",
     "auditd",
     "chrony",
@@ -63,22 +50,7 @@ PACKAGES = (
     "sudo",
 )
 
-REMOTE_ACCESS_PATHS = (
-    "/opt/teamviewer",
-    "/usr/bin/teamviewer",
-    "/opt/anydesk",
-    "/usr/bin/anydesk",
-    "/usr/bin/rustdesk",
-    "/usr/lib/rustdesk",
-    "/opt/ultraviewer",
-    "/usr/bin/x11vnc",
-    "/usr/bin/Xvnc",
-    "/usr/bin/Xtigervnc",
-    "/usr/bin/vncserver",
-    "/usr/bin/tightvncserver",
-    "/usr/bin/Xtightvnc",
-    "/usr/bin/vino-server",
-)
+REMOTE_ACCESS_PATHS = remote_access("paths")
 
 # Where world-writable files and SUID programs are looked for: system paths, plus the places
 # an intruder drops a SUID copy. -xdev keeps find off data mounts; timeout and head bound it.

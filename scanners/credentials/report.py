@@ -28,7 +28,6 @@ SCANNER = "credentials"
 # keeps one finding of a huge log readable; past it ``lines_truncated`` says how many were left out.
 MAX_LINES = 5000
 FACILITY_USER = re.compile(r"^(\d{5})_[A-Za-z]{2,6}$")
-ORDER = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
 
 
 @dataclass
@@ -54,11 +53,6 @@ def _displayable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_displayable(v) for v in value)
     return value
-
-
-def shift(severity: Severity, steps: int) -> Severity:
-    index = max(0, min(len(ORDER) - 1, ORDER.index(severity) + steps))
-    return ORDER[index]
 
 
 class Reporter:
@@ -152,9 +146,9 @@ class Reporter:
             exposed = self.exposure(path, meta, places)
             severity = self.rules.check(check_id).severity
             if any(e in self.rules.raise_when for e in exposed):
-                severity = shift(severity, 1)
+                severity = severity.shifted(1)
             if first.secret_kind in self.rules.lower_for_kinds:
-                severity = shift(severity, -1)
+                severity = severity.shifted(-1)
             if check_id == "C03":
                 severity = Severity.CRITICAL
             account = account_of(first) if account_of else None

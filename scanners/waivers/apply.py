@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from hisguard.scanners.findings import Finding, Run, Status
+from hisguard.scanners.vietnam_time import today_in_vietnam
 from hisguard.scanners.waivers.model import Waiver
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def today_in_vietnam(now: datetime | None = None) -> date:
-    """The date a waiver's expiry is judged against: the facilities' own calendar day."""
-    return (now or datetime.now(VIETNAM)).astimezone(VIETNAM).date()
+__all__ = ["apply_waivers", "today_in_vietnam"]
 
 
 def apply_waivers(run: Run, waivers: Sequence[Waiver], today: date) -> Run:

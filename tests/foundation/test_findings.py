@@ -65,3 +65,22 @@ def test_keyed_digest_separates_purposes() -> None:
 def test_finding_round_trips_through_its_dict() -> None:
     finding = make_finding()
     assert Finding.from_dict(finding.to_dict()) == finding
+
+
+def test_the_severity_order_is_the_enum_order() -> None:
+    from hisguard.scanners.findings import Severity
+
+    assert [s.rank for s in Severity] == [4, 3, 2, 1, 0]
+    assert Severity.HIGH.shifted(1) == Severity.CRITICAL and Severity.CRITICAL.shifted(1) == Severity.CRITICAL
+    assert Severity.LOW.shifted(-1) == Severity.INFO and Severity.INFO.shifted(-3) == Severity.INFO
+    assert Severity.MEDIUM.shifted(0) == Severity.MEDIUM and Severity.INFO.shifted(4) == Severity.CRITICAL
+
+
+def test_vietnam_time_is_utc_plus_7() -> None:
+    from datetime import UTC, datetime
+
+    from hisguard.scanners.vietnam_time import VIETNAM, today_in_vietnam
+
+    late = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 00:30 on 2 March in Hà Nội
+    assert today_in_vietnam(late).isoformat() == "2026-03-02"
+    assert late.astimezone(VIETNAM).utcoffset().total_seconds() == 7 * 3600  # type: ignore[union-attr]

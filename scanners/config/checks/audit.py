@@ -6,13 +6,14 @@ check is not applicable, while the rules files are still judged.
 
 from __future__ import annotations
 
+from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.checks.credstore import store_expected
 from hisguard.scanners.config.facts import Facts, credstore_dir
 from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
 IDENTITY_FILES = ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
-DEFAULT_RETENTION_DAYS = 180  # QD-326: server logs kept at least 6 months
+DEFAULT_RETENTION_DAYS = policy_default("hisguard_log_retention_days")  # QD-326: six months
 
 
 def watched_paths(text: str) -> list[tuple[str, bool, str]]:

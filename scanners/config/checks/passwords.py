@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, passed
 
 # QD-326: 8+ characters, lock after failed logins, change every 6 months; ND-331: 14 without MFA.
 FLOOR_MIN_LENGTH = 8
-DEFAULT_MIN_LENGTH = 14
-DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_MIN_LENGTH = policy_default("hisguard_password_min_length")
+DEFAULT_MAX_ATTEMPTS = policy_default("hisguard_lockout_max_attempts")
 MIN_UNLOCK_SECONDS = 900
-DEFAULT_MAX_DAYS = 180
+DEFAULT_MAX_DAYS = policy_default("hisguard_password_max_days")
 # libpwquality's and pam_faillock's own defaults when nothing is configured.
 PWQUALITY_DEFAULTS = {
     "minlen": "8",

@@ -1,77 +1,16 @@
-"""H01: third-party remote-access tools (TeamViewer, AnyDesk, RustDesk, UltraViewer, VNC servers).
+"""H01: third-party remote-access tools (TeamViewer, AnyDesk, RustDesk, UltraViewer, VNC, krfb).
 
 They open a path into the hospital network that bypasses its VPN, firewall and accounts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from hisguard.scanners.catalog.shared import remote_access_tools
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, passed
 
-
-@dataclass(frozen=True)
-class Tool:
-    name: str
-    packages: tuple[str, ...]
-    paths: tuple[str, ...]
-    services: tuple[str, ...]
-    ports: tuple[int, ...]
-    processes: tuple[str, ...]  # prefixes of the kernel's 15-character process names
-
-
-TOOLS = (
-    Tool(
-        "TeamViewer",
-        ("teamviewer", "teamviewer-host"),
-        ("/opt/teamviewer", "/usr/bin/teamviewer"),
-        ("teamviewerd.service",),
-        (5938,),
-        ("teamviewerd", "TeamViewer"),
-    ),
-    Tool(
-        "AnyDesk",
-        ("anydesk",),
-        ("/opt/anydesk", "/usr/bin/anydesk"),
-        ("anydesk.service",),
-        (7070,),
-        ("anydesk",),
-    ),
-    Tool(
-        "RustDesk",
-        ("rustdesk",),
-        ("/usr/bin/rustdesk", "/usr/lib/rustdesk"),
-        ("rustdesk.service",),
-        tuple(range(21115, 21120)),
-        ("rustdesk", "hbbs", "hbbr"),
-    ),
-    Tool("UltraViewer", ("ultraviewer",), ("/opt/ultraviewer",), (), (), ("ultraviewer", "UltraViewer")),
-    Tool(
-        "VNC",
-        (
-            "x11vnc",
-            "tigervnc-standalone-server",
-            "tigervnc-scraping-server",
-            "tightvncserver",
-            "realvnc-vnc-server",
-            "vnc4server",
-            "vino",
-        ),
-        (
-            "/usr/bin/x11vnc",
-            "/usr/bin/Xvnc",
-            "/usr/bin/Xtigervnc",
-            "/usr/bin/vncserver",
-            "/usr/bin/tightvncserver",
-            "/usr/bin/Xtightvnc",
-            "/usr/bin/vino-server",
-        ),
-        ("x11vnc.service", "vncserver-x11-serviced.service"),
-        (*range(5800, 5810), *range(5900, 5910)),
-        ("x11vnc", "Xvnc", "Xtigervnc", "Xtightvnc", "vncserver", "vino-server"),
-    ),
-)
+# One list for this check and for role workstation (tag remote_access): scanners/catalog/shared.yml.
+TOOLS = remote_access_tools()
 NAMES = ", ".join(tool.name for tool in TOOLS)
 
 
@@ -107,7 +46,7 @@ def running(facts: Facts) -> list[Outcome]:
     outcomes = []
     for socket in facts.sockets():
         for tool in TOOLS:
-            by_process = [p for p in socket.processes if p.startswith(tool.processes)]
+            by_process = [p for p in socket.processes if p.startswith(tool.programs)]
             if socket.port in tool.ports or by_process:
                 who = f" ({by_process[0]})" if by_process else ""
                 outcomes.append(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.facts import Facts
 from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
 
-DEFAULT_MAX_IDLE = 900  # seconds; QD-326 asks for idle sessions to end
+DEFAULT_MAX_IDLE = policy_default("hisguard_session_timeout_seconds")  # QD-326: idle sessions end
 TMOUT = re.compile(
     r"(?:^|[\s;])(?:readonly\s+|export\s+|declare\s+-\w+\s+|typeset\s+-\w+\s+)?TMOUT=['\"]?(\d+)"
 )
