@@ -141,3 +141,27 @@ def test_a_full_disk_is_a_store_error_and_writes_nothing(tmp_path: Path) -> None
     with pytest.raises(StoreError, match="store write failed: database or disk is full"):
         store.save_run(big)
     assert [r.id for r in store.runs()] == [first.id] and not store.has_run(big.id)
+
+
+def test_a_schema_1_store_is_upgraded_and_its_first_failures_backfilled(tmp_path: Path) -> None:
+    """A store written before schema 2 (no first-failure columns): the upgrade fills them from the
+    stored findings, so history and reports of old stores see what they saw before."""
+    from tests.foundation.test_store_batched import some_runs
+
+    runs = some_runs()
+    reference = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    reference.save_runs(runs)
+    path = tmp_path / "old.db"
+    store = Store(f"sqlite:///{path}")
+    store.save_runs(runs)
+    store.close()
+    db = sqlite3.connect(path)
+    for column in ("first_failed", "first_failed_run"):
+        db.execute(f"ALTER TABLE tracked DROP COLUMN {column}")
+    db.execute("UPDATE hisguard_schema SET version = 1")
+    db.commit()
+    db.close()
+    reader = Store(f"sqlite:///{path}", read_only=True)  # a reader upgrades an old store once
+    assert reader.schema_version() == 2
+    for code in ("75901", "75902"):
+        assert reader.tracked(code) == reference.tracked(code)

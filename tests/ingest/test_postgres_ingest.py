@@ -270,3 +270,26 @@ def test_postgres_takes_every_document_the_reader_accepts_at_its_limits(postgres
             scan_document.parse(with_nul)
     finally:
         store.close()
+
+
+def test_a_reader_of_postgres_creates_nothing_and_cannot_write(postgres_url: str) -> None:
+    from hisguard.scanners.store import Store as _Store
+
+    empty = _Store(postgres_url, read_only=True)  # nothing stored yet: reads find nothing
+    assert empty.runs() == [] and empty.facilities() == []
+    empty.close()
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []  # the reader created no table
+    engine.dispose()
+    run = facility_run("75901", day(1))
+    writer = _Store(postgres_url)
+    writer.save_run(run)
+    writer.close()
+    reader = _Store(postgres_url, read_only=True)
+    try:
+        assert reader.load_run(run.id).findings
+        with pytest.raises(StoreError, match="read-only"):
+            reader.save_run(facility_run("75901", day(2)))
+    finally:
+        reader.close()
