@@ -271,6 +271,18 @@ def _minimal(literals: Sequence[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+_LAST_LOWERED: list[str] = ["", ""]
+
+
+def _lower(text: str) -> str:
+    """``text.lower()``, remembered for the last text: the judge asks several patterns about the
+    same line (hosts, endpoints, plain http), each of which would lower-case it again."""
+    if _LAST_LOWERED[0] is not text:
+        _LAST_LOWERED[0] = text
+        _LAST_LOWERED[1] = text.lower()
+    return _LAST_LOWERED[1]
+
+
 class FastPattern:
     """An alternation of ``patterns`` with ``flags``; :meth:`search` answers as ``re`` would."""
 
@@ -324,7 +336,7 @@ class FastPattern:
             return None
         low: str | None = None
         if self._gate is not None:
-            low = text.lower() if self._ignore_case else text
+            low = _lower(text) if self._ignore_case else text
             for literal in self._gate:
                 if literal in low:
                     break
@@ -333,7 +345,7 @@ class FastPattern:
         use_low = False
         if self._lowered is not None:
             if low is None or not self._ignore_case:
-                low = text.lower()
+                low = _lower(text)
             # Lower-casing kept every offset (same length) and matched case as re.I does.
             use_low = text.isascii() or (len(low) == len(text) and not any(c in text for c in _CASE_ODD))
         if self._branches:

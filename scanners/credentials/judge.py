@@ -31,7 +31,7 @@ from hisguard.scanners.credentials.extract import (
 )
 from hisguard.scanners.credentials.fastre import FastPattern
 from hisguard.scanners.credentials.keynames import NO_KEY, KeyClass, KeyClassifier
-from hisguard.scanners.credentials.prefilter import LineGate, letters
+from hisguard.scanners.credentials.prefilter import LineGate, Spots, letters, shifted
 from hisguard.scanners.credentials.rules import RuleSet, normalize_key
 from hisguard.scanners.credentials.values import ValueJudge
 from hisguard.scanners.inventory import Secret
@@ -114,6 +114,9 @@ COMBINED_SEPARATORS = (":", "|", "/")
 ANCESTOR_LINES = 300
 ANCESTOR_CHARS = 20000
 EXCERPT_CONTEXT = 600
+# Texts longer than this (excerpts of long lines, their context windows) are read around the
+# words that matter only (prefilter.Spots).
+SPOT_TEXT = 1024
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class Judge:
         self._pairs = lru_cache(maxsize=4096)(self.pairs)
         self.key_matters = lru_cache(maxsize=65536)(self._key_matters)
         self.fast = fast
+        self.spots = Spots(rules) if fast else None
         self._keep = self.key_matters if fast else None
 
     def _key_matters(self, key: str) -> bool:
@@ -265,11 +269,20 @@ class _FileJudge:
             yield Observation(
                 "plain_http", self.path, line.number, line.offset + match.start() + 1, key="http://"
             )
-        norm = letters(text)
+        norm: str | None = None
         gate = self.j.gate
         # Only pairs whose key holds a credential word can come out of _pair: skip reading the
         # others (the gate never skips a line with such a key).
-        found = list(self._pairs_of(text)) if gate.may_hold_credential_key(text, norm, value_key=True) else []
+        segments: list[tuple[int, int]] | None = None
+        if line.excerpt and self.j.spots is not None:
+            # A cut of a very long line (a minified bundle): pairs around the keys that matter only.
+            segments = self.j.spots.segments(text)
+            may_key = bool(segments)
+            found = shifted(segments, text, self.j.pairs) if segments else []
+        else:
+            norm = letters(text)
+            may_key = gate.may_hold_credential_key(text, norm, value_key=True)
+            found = list(self._pairs_of(text)) if may_key else []
         named = NAMED_OPEN.search(text)
         if named and index + 1 < len(self.lines) and self.lines[index + 1].number == line.number + 1:
             # <setting name="PassWordBHYT" ...> with <value>...</value> on the next line.
@@ -280,7 +293,7 @@ class _FileJudge:
                     named.group(2), inner.group(1), inner.start(1), True, "xml-named", parent=named.group(1)
                 )
                 yield from self._pair(index + 1, nxt, pair)
-        if "(" in text:
+        if may_key and "(" in text:  # a getter is named after what it returns, on this line
             following = [self.lines[k].text for k in range(index + 1, min(index + 3, len(self.lines)))]
             found_getter = getter(text, following)
             if found_getter:
@@ -300,14 +313,24 @@ class _FileJudge:
                 if name:
                     pair = Pair(name, pair.value, pair.column, pair.quoted, "named-value", pair.parent)
             yield from self._pair(index, line, pair)
-        if ("\t" in text or "," in text or ";" in text or "|" in text) and gate.may_name_portal(text, norm):
-            yield from self._fields(index, line)
+        if ("\t" in text or "," in text or ";" in text or "|" in text) and (
+            segments is not None or gate.may_name_portal(text, norm)
+        ):
+            yield from self._fields(index, line, segments)
 
-    def _fields(self, index: int, line: _Line) -> Iterator[Observation]:
+    def _fields(
+        self, index: int, line: _Line, segments: list[tuple[int, int]] | None = None
+    ) -> Iterator[Observation]:
         """Rows of a configuration table (COPY, CSV, a client's table): a field that names the
         portal by itself (``HIS.CHECK_HEIN_CARD.BHXH.LOGIN.USER_PASS``) and the field after it."""
         keep = self.j.keys.names_portal if self.j.fast else None
-        found = [p for p in fields(line.text, keep) if self.j.classify(p.key).portal]
+
+        def read(text: str) -> list[Pair]:
+            return list(fields(text, keep))
+
+        # In an excerpt, only fields whose key holds a credential word can give something.
+        found_all = shifted(segments, line.text, read) if segments is not None else read(line.text)
+        found = [p for p in found_all if self.j.classify(p.key).portal]
         if not found:
             return
         if self._header_row(line.text):
@@ -514,7 +537,11 @@ class _FileJudge:
             return True
         if not self.j.gate.may_name_portal(text):
             return False
-        return any(self.j.classify(p.key).portal for p in self.j.pairs(text) if p.column != exclude)
+        if self.j.spots is not None and len(text) > SPOT_TEXT:
+            found = shifted(self.j.spots.segments(text, portal=True), text, self.j.pairs)
+        else:
+            found = self.j.pairs(text)
+        return any(self.j.classify(p.key).portal for p in found if p.column != exclude)
 
     def _signal(self, index: int) -> bool:
         """The line at ``index`` shows the portal: a host, an endpoint, a portal user or key."""

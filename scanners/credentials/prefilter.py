@@ -12,8 +12,10 @@ The test is a superset of the rule's own, never a guess: it only skips work that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
+from hisguard.scanners.credentials.extract import Pair
 from hisguard.scanners.credentials.rules import RuleSet
 
 # What the judge keeps of a key: ASCII letters and digits (keynames.split_words drops the rest
@@ -78,12 +80,29 @@ class LineGate:
 
 # Around a word that may be part of a key: enough before it for the key (quoted keys run to 100
 # characters) and whatever sits in front of it on the same statement, and after it for the value.
-SPOT_BEFORE = 256
-SPOT_AFTER = 320
+SPOT_BEFORE = 160
+SPOT_AFTER = 200
 SPOT_VALUE_MAX = 8192  # the longest value the judge takes (a token)
 _VALUE_END = re.compile(r"[\s,;\"'<>)}\]|&]")
 # Markers of the syntaxes whose key is not the pair's own name.
-_MARKERS = ("://", "-u", "uthorization", "<value>")
+_MARKERS = ("://", "-u", "uthorization", "<value>", "securestring")
+# What follows a word inside a key: the rest of the identifier, a closing quote or bracket, then
+# an assignment, a call (setPassword(...)), a quoted key's comma ("password", "..."), the end of
+# an XML tag or the value attribute after a name attribute.
+_KEYISH = re.compile(
+    r"\w*\s*\(|[\w$@.\-]*(?:[\"'`\]]?\s*(?:=>|:=|=|:)|[\"'`]\s*(?:,\s*[\"'`]|/?>|\s\w*\s*=)|>)"
+)
+# Keys written with a separator inside one of the words (the judge reads them without it).
+SPLIT_WORDS = (
+    "api_key",
+    "api-key",
+    "mat_khau",
+    "mat-khau",
+    "tai_khoan",
+    "tai-khoan",
+    "dang_nhap",
+    "dang-nhap",
+)
 
 
 def _searchers(words: Iterable[str]) -> list[re.Pattern[str]]:
@@ -107,10 +126,10 @@ class Spots:
     def __init__(self, rules: RuleSet) -> None:
         credential = [w for w, (category, _) in rules.words.items() if category == "cred"]
         portal = [w for w, (category, _) in rules.words.items() if category == "portal"]
-        words = [*credential, *rules.portal_keys]
-        self._credential = _searchers([*words, *_split_forms(words), *_MARKERS])
+        self._credential = _searchers([*credential, *rules.portal_keys, *SPLIT_WORDS, '"value', "'value"])
+        self._markers = _searchers(_MARKERS)
         portal_words = [*portal, *rules.portal_keys]
-        self._portal = _searchers([*portal_words, *_split_forms(portal_words)])
+        self._portal = _searchers(portal_words)
 
     def segments(self, text: str, portal: bool = False) -> list[tuple[int, int]]:
         """Merged (start, end) spans of ``text`` around every word that can make a pair matter."""
@@ -118,10 +137,14 @@ class Spots:
         if len(low) != len(text):
             return [(0, len(text))]
         spans: list[tuple[int, int]] = []
-        for finder in self._portal if portal else self._credential:
-            search = finder.search
-            match = search(low)
-            while match is not None:
+        keyish = _KEYISH.match
+        finders = [(f, True) for f in (self._portal if portal else self._credential)]
+        if not portal:
+            finders += [(f, False) for f in self._markers]
+        for finder, check in finders:
+            for match in finder.finditer(low):
+                if check and keyish(low, match.end()) is None:
+                    continue  # the word is in a value or a sentence, not in a key
                 pos = match.start()
                 start = max(0, pos - SPOT_BEFORE)
                 end = min(len(text), pos + SPOT_AFTER)
@@ -129,7 +152,6 @@ class Spots:
                     stop = _VALUE_END.search(text, end, min(len(text), end + SPOT_VALUE_MAX))
                     end = stop.end() if stop else min(len(text), end + SPOT_VALUE_MAX)
                 spans.append((start, end))
-                match = search(low, pos + 1)
         if not spans:
             return []
         spans.sort()
@@ -142,13 +164,11 @@ class Spots:
         return [(a, b) for a, b in merged]
 
 
-def _split_forms(words: Iterable[str]) -> list[str]:
-    """``mat_khau``, ``api-key``...: the word with one separator inside (how keys are written)."""
-    forms = []
-    for word in words:
-        if len(word) < 5:
-            continue
-        for cut in range(2, len(word) - 1):
-            for sep in ("_", "-", "."):
-                forms.append(word[:cut] + sep + word[cut:])
-    return forms
+def shifted(segments: list[tuple[int, int]], text: str, read: Callable[[str], Iterable[Pair]]) -> list[Pair]:
+    """``read`` (pairs, fields) over each segment of ``text``, with columns of the whole text."""
+    found: dict[tuple[str, int], Pair] = {}
+    for start, end in segments:
+        for pair in read(text[start:end]):
+            moved = replace(pair, column=pair.column + start) if start else pair
+            found.setdefault((moved.key, moved.column), moved)
+    return sorted(found.values(), key=lambda p: p.column)
