@@ -14,7 +14,7 @@ from hisguard.scanners.cli_options import ScanSession, scan_command
 from hisguard.scanners.findings import Run
 from hisguard.scanners.network.driver import PythonNmapDriver
 from hisguard.scanners.network.ports import default_ports, parse_port_spec
-from hisguard.scanners.network.scanner import NetworkOptions, NetworkScanner, nmap_gate
+from hisguard.scanners.network.scanner import NetworkOptions, NetworkScanner, fingerprint_template, nmap_gate
 from hisguard.scanners.scope import requested_scopes
 
 
@@ -70,8 +70,11 @@ def network_command(
     jobs = session.plan(scanner, options, hosts)
     if dry_run:
         for job in jobs:
-            for nmap_job in job.plan.work.sweep.jobs:
+            facility_plan = job.plan.work.sweep
+            for nmap_job in facility_plan.jobs:
                 click.echo(f"{job.plan.facility.code}: {nmap_job.command_line(nmap_path)}")
+            if facility_plan.settings.version_detection == "needed" and facility_plan.jobs:
+                click.echo(f"{job.plan.facility.code} then, {fingerprint_template(facility_plan, nmap_path)}")
         return 0
     if sys.stderr.isatty():
         for job in jobs:

@@ -2,13 +2,15 @@
 
 A job is built from a Scope (already free of excluded addresses), validated settings and
 parsed ports, so every word of the command line comes from a number, a keyword or an
-``ipaddress`` object. One nmap process does discovery, the TCP port scan and version detection:
-nmap probes versions on open ports only, so a second process would only add start-up cost.
-The driver returns nmap's XML as bytes; reading it is ``xmlreport``'s job.
+``ipaddress`` object. The sweep (discovery and the TCP port scan) is one process per IP version;
+version detection then runs on the open ports that need it (``fingerprint``), grouped by port
+set, so one slow service costs its host a bounded wait and never the sweep. The driver returns
+nmap's XML as bytes; reading it is ``xmlreport``'s job.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shlex
 from collections.abc import Sequence
@@ -19,9 +21,9 @@ import nmap
 
 from hisguard.scanners.errors import HisguardError, InventoryError
 from hisguard.scanners.inventory import Network
-from hisguard.scanners.network.ports import format_port_spec
+from hisguard.scanners.network.ports import discovery_ports, format_port_spec
 from hisguard.scanners.network.settings import NmapSettings
-from hisguard.scanners.scope import Scope
+from hisguard.scanners.scope import Scope, contains
 
 
 class NmapError(HisguardError):
@@ -69,8 +71,50 @@ def scan_flag(settings: NmapSettings, privileged: bool, where: str) -> str:
     return "-sS" if privileged else "-sT"
 
 
+def _pacing(settings: NmapSettings) -> list[str]:
+    return [
+        f"-T{settings.timing}",
+        "--max-rate",
+        str(settings.max_rate),
+        "--max-retries",
+        str(settings.max_retries),
+    ]
+
+
+def _version_arguments(settings: NmapSettings) -> list[str]:
+    return ["-sV", "--version-intensity", str(settings.version_intensity)]
+
+
+def _tail(excluded: Sequence[Network], version: int) -> list[str]:
+    arguments = []
+    outside = [str(net) for net in excluded if net.version == version]
+    if outside:
+        # A second safety only: the targets already leave these addresses out.
+        arguments += ["--exclude", ",".join(outside)]
+    if version == 6:
+        arguments.append("-6")
+    return arguments
+
+
+def discovery_probes(ports: Sequence[int], privileged: bool) -> list[str]:
+    """Host discovery aimed at the scanned services, not nmap's generic 80/443 guesses.
+
+    On the facility's own LAN nmap asks by ARP whatever these say; across a router a Windows
+    workstation that drops pings and has 80/443 closed still answers on 445 or 3389.
+    """
+    wanted = set(ports)
+    chosen = tuple(port for port in discovery_ports() if port in wanted) or tuple(sorted(wanted)[:10])
+    syn = f"-PS{format_port_spec(chosen)}"
+    # ICMP and ACK probes need raw sockets; without root nmap turns -PS into connect() calls.
+    return ["-PE", syn, "-PA80"] if privileged else [syn]
+
+
 def build_jobs(scope: Scope, settings: NmapSettings, ports: Sequence[int], privileged: bool) -> list[NmapJob]:
-    """One job per IP version present in the scope (nmap cannot mix them in one run)."""
+    """The sweep: one job per IP version present in the scope (nmap cannot mix them in one run).
+
+    Discovery and the port scan; version detection too only when the facility asks for it on
+    every open port (``hisguard_nmap_version_detection: all``, the plain path).
+    """
     flag = scan_flag(settings, privileged, f"facility_{scope.facility}")
     jobs = []
     for version in (4, 6):
@@ -80,23 +124,13 @@ def build_jobs(scope: Scope, settings: NmapSettings, ports: Sequence[int], privi
         arguments = [
             "-n",  # no reverse DNS: name look-ups would send traffic outside the facility's scope
             flag,
-            "-sV",
-            "--version-intensity",
-            str(settings.version_intensity),
-            f"-T{settings.timing}",
-            "--max-rate",
-            str(settings.max_rate),
-            "--max-retries",
-            str(settings.max_retries),
+            *(_version_arguments(settings) if settings.version_detection == "all" else []),
+            *discovery_probes(ports, privileged),
+            *_pacing(settings),
             "--host-timeout",
             settings.host_timeout,
+            *_tail(scope.excluded, version),
         ]
-        excluded = [str(net) for net in scope.excluded if net.version == version]
-        if excluded:
-            # A second safety only: the targets above already leave these addresses out.
-            arguments += ["--exclude", ",".join(excluded)]
-        if version == 6:
-            arguments.append("-6")
         jobs.append(
             NmapJob(
                 facility=scope.facility,
@@ -107,6 +141,40 @@ def build_jobs(scope: Scope, settings: NmapSettings, ports: Sequence[int], privi
             )
         )
     return jobs
+
+
+def fingerprint_job(
+    scope: Scope, settings: NmapSettings, addresses: Sequence[str], ports: Sequence[int], privileged: bool
+) -> NmapJob:
+    """Version detection of ``ports`` on ``addresses`` (all of one IP version, all in the scope).
+
+    The addresses answered the sweep, so discovery is skipped (-Pn); each host is bounded by
+    ``hisguard_nmap_version_timeout``.
+    """
+    networks = tuple(ipaddress.ip_network(address) for address in addresses)
+    versions = {network.version for network in networks}
+    if len(versions) != 1:
+        raise ValueError("a fingerprint job takes addresses of one IP version")
+    for address in addresses:
+        if not contains(scope.targets, address):  # the sweep only reports its targets; say so here too
+            raise ValueError(f"{address} is outside the scope of facility {scope.facility}")
+    arguments = [
+        "-n",
+        "-Pn",
+        scan_flag(settings, privileged, f"facility_{scope.facility}"),
+        *_version_arguments(settings),
+        *_pacing(settings),
+        "--host-timeout",
+        settings.version_timeout,
+        *_tail(scope.excluded, versions.pop()),
+    ]
+    return NmapJob(
+        facility=scope.facility,
+        targets=networks,
+        ports=tuple(sorted(set(ports))),
+        arguments=tuple(arguments),
+        timeout=settings.process_timeout,
+    )
 
 
 class NmapDriver(Protocol):

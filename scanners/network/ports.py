@@ -59,23 +59,45 @@ def format_port_spec(ports: tuple[int, ...]) -> str:
     return ",".join(parts)
 
 
-def _load(data: Any) -> tuple[int, ...]:
+def _entries(data: Any) -> list[tuple[tuple[int, ...], bool]]:
+    """Each entry's ports and whether host discovery probes them."""
     entries = data.get("ports") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise CatalogError("network/ports.yml: needs a non-empty list 'ports'")
-    ports: set[int] = set()
+    read = []
     for index, entry in enumerate(entries):
         where = f"network/ports.yml: ports[{index}]"
         if not isinstance(entry, dict) or not entry.get("service"):
             raise CatalogError(f"{where}: needs 'ports' and 'service'")
+        discovery = entry.get("discovery", False)
+        if not isinstance(discovery, bool):
+            raise CatalogError(f"{where}: discovery must be true or false")
         try:
-            ports.update(parse_port_spec(str(entry.get("ports", "")), where))
+            read.append((parse_port_spec(str(entry.get("ports", "")), where), discovery))
         except PortSpecError as exc:
             raise CatalogError(str(exc)) from None
-    return tuple(sorted(ports))
+    return read
+
+
+def _load(data: Any) -> tuple[int, ...]:
+    return tuple(sorted({port for ports, _ in _entries(data) for port in ports}))
+
+
+def _load_discovery(data: Any) -> tuple[int, ...]:
+    return tuple(sorted({port for ports, discovery in _entries(data) if discovery for port in ports}))
+
+
+def _ports_document() -> Any:
+    text = resources.files("hisguard.scanners.network").joinpath("ports.yml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 @cache
 def default_ports() -> tuple[int, ...]:
-    text = resources.files("hisguard.scanners.network").joinpath("ports.yml").read_text(encoding="utf-8")
-    return _load(yaml.load(text, Loader=SAFE_LOADER))
+    return _load(_ports_document())
+
+
+@cache
+def discovery_ports() -> tuple[int, ...]:
+    """The ports host discovery sends TCP probes to (``discovery: true`` in ports.yml)."""
+    return _load_discovery(_ports_document())

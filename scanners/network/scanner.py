@@ -1,13 +1,16 @@
 """The network scanner (nmap): plan and run one facility's sweep; one Run per facility.
 
 Every facility is planned (scope, settings, nmap jobs) before the first nmap starts, so a scope or
-setting error stops the command before any packet leaves. Scans then run in threads, and a
-semaphore keeps the number of nmap processes at or under ``max_nmap`` whatever the thread count.
+setting error stops the command before any packet leaves. A facility is swept first (discovery
+and port scan), then only the open ports that need it are fingerprinted (``fingerprint``).
+Facilities run in threads, and a semaphore keeps the number of nmap processes at or under
+``max_nmap`` whatever the thread count.
 A failed or unreadable nmap run becomes ScanError entries of its facility's Run.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -17,18 +20,20 @@ from hisguard.scanners.errors import ScopeError
 from hisguard.scanners.findings import Run, ScanError, utcnow
 from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
 from hisguard.scanners.inventory import Facility, HostTarget, Inventory
+from hisguard.scanners.network import fingerprint
 from hisguard.scanners.network.driver import (
     NmapDriver,
     NmapError,
     NmapJob,
     PythonNmapDriver,
     build_jobs,
+    fingerprint_job,
     running_as_root,
 )
 from hisguard.scanners.network.judge import SCANNER, judge, managed_by_address
 from hisguard.scanners.network.ports import default_ports
 from hisguard.scanners.network.risks import RiskTable, risk_table
-from hisguard.scanners.network.settings import settings_for
+from hisguard.scanners.network.settings import NmapSettings, settings_for
 from hisguard.scanners.network.xmlreport import Host, NmapOutputError, parse
 from hisguard.scanners.scope import Scope, contains, facility_scope, host_scopes
 
@@ -39,7 +44,9 @@ MAX_THREADS = 64
 class FacilityPlan:
     facility: Facility
     scope: Scope
-    jobs: tuple[NmapJob, ...]
+    jobs: tuple[NmapJob, ...]  # the sweep
+    settings: NmapSettings = field(default_factory=NmapSettings)
+    privileged: bool = False
 
 
 def plan_facility(facility: Facility, scope: Scope, ports: Sequence[int], privileged: bool) -> FacilityPlan:
@@ -50,7 +57,11 @@ def plan_facility(facility: Facility, scope: Scope, ports: Sequence[int], privil
             f"hisguard_nmap_max_addresses ({settings.max_addresses}); narrow it with --target or raise it"
         )
     return FacilityPlan(
-        facility=facility, scope=scope, jobs=tuple(build_jobs(scope, settings, ports, privileged))
+        facility=facility,
+        scope=scope,
+        jobs=tuple(build_jobs(scope, settings, ports, privileged)),
+        settings=settings,
+        privileged=privileged,
     )
 
 
@@ -64,6 +75,7 @@ def _collect(
     driver: NmapDriver,
     gate: threading.BoundedSemaphore,
     errors: list[ScanError],
+    stage: str = "",
 ) -> tuple[list[Host], bool]:
     """The hosts one job found, and whether nmap finished (errors say what went wrong)."""
     try:
@@ -71,21 +83,68 @@ def _collect(
             output = driver.run(job)
         report = parse(output)
     except (NmapError, NmapOutputError) as exc:
-        errors.append(_error(plan, job.hosts, str(exc)))
+        errors.append(_error(plan, job.hosts, f"{stage}{exc}"))
         return [], False
-    errors.extend(_error(plan, job.hosts, problem) for problem in report.problems)
+    errors.extend(_error(plan, job.hosts, f"{stage}{problem}") for problem in report.problems)
     hosts = []
     for host in report.hosts:
         if not contains(job.targets, host.address):
             # Cannot happen with nmap as we call it; if it ever does, the result is not ours to judge.
             errors.append(_error(plan, host.address, "nmap reported an address outside the targets; ignored"))
             continue
-        if host.timed_out:
+        if host.timed_out and not stage:
             errors.append(
                 _error(plan, host.address, "host timed out (hisguard_nmap_host_timeout); results incomplete")
             )
         hosts.append(host)
     return hosts, report.complete
+
+
+FINGERPRINT_STAGE = "version detection: "
+
+
+def _fingerprint(
+    plan: FacilityPlan,
+    answered: list[Host],
+    driver: NmapDriver,
+    gate: threading.BoundedSemaphore,
+    errors: list[ScanError],
+    table: RiskTable,
+) -> list[Host]:
+    """``answered`` with the services of the ports that need it identified by nmap -sV.
+
+    A host whose version detection fails or runs out of time keeps the sweep's view: its ports are
+    judged by number, and an error entry says so (a finding that needs the service may be missing).
+    """
+    probed: dict[str, Host] = {}
+    for version in (4, 6):
+        hosts = [host for host in answered if ipaddress.ip_address(host.address).version == version]
+        for ports, addresses in sorted(fingerprint.group_requests(hosts, table).items()):
+            job = fingerprint_job(plan.scope, plan.settings, addresses, ports, plan.privileged)
+            found, _ = _collect(plan, job, driver, gate, errors, FINGERPRINT_STAGE)
+            for host in found:
+                if host.timed_out or not host.up:
+                    errors.append(
+                        _error(
+                            plan,
+                            host.address,
+                            f"{FINGERPRINT_STAGE}stopped after {plan.settings.version_timeout} "
+                            "(hisguard_nmap_version_timeout); its services are judged by port number",
+                        )
+                    )
+                else:
+                    probed[host.address] = host
+    return [fingerprint.merge(host, probed.get(host.address)) for host in answered]
+
+
+def fingerprint_template(plan: FacilityPlan, nmap_path: str = "nmap") -> str:
+    """What ``--dry-run`` shows of the second stage, whose targets only the sweep can tell."""
+    sample = next(iter(plan.scope.targets[0]))
+    job = fingerprint_job(plan.scope, plan.settings, [str(sample)], (1,), plan.privileged)
+    words = job.command(nmap_path)
+    words[3] = "ADDRESSES"
+    words[words.index("-p") + 1] = "PORTS"
+    return "per set of open PORTS that need version detection: " + " ".join(words)
 
 
 def sweep(plan: FacilityPlan, driver: NmapDriver, gate: threading.BoundedSemaphore, table: RiskTable) -> Run:
@@ -102,6 +161,8 @@ def sweep(plan: FacilityPlan, driver: NmapDriver, gate: threading.BoundedSemapho
         answered.extend(host for host in hosts if host.up)
         if complete:
             covered.append(job)
+    if plan.settings.version_detection == "needed" and answered:
+        answered = _fingerprint(plan, answered, driver, gate, errors, table)
     managed = managed_by_address(plan.facility)
     up = {host.address for host in answered}
     for address, host in sorted(managed.items()):

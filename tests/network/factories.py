@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 
 from hisguard.scanners.inventory import Facility, HostTarget
@@ -76,3 +78,20 @@ def port(number: int, svc: Service, state: str = "open", protocol: str = "tcp") 
 
 def host(address: str, *ports: Port, state: str = "up") -> Host:
     return Host(address=address, state=state, ports=ports)
+
+
+def answer_for(job_targets: Iterable[object], xml: bytes) -> bytes:
+    """``xml`` (a recorded nmap run) keeping only the hosts inside ``job_targets``.
+
+    A fake nmap driver answers the sweep and the version-detection jobs from one recording this
+    way: each job sees only the addresses it was given, as real nmap would.
+    """
+    root = ET.fromstring(xml)
+    networks = [ipaddress.ip_network(str(t)) for t in job_targets]
+    for element in list(root):
+        if element.tag != "host":
+            continue
+        addresses = [a.get("addr") or "" for a in element.findall("address") if a.get("addrtype") == "ipv4"]
+        if not any(ipaddress.ip_address(a) in n for a in addresses for n in networks):
+            root.remove(element)
+    return b'<?xml version="1.0"?>' + ET.tostring(root)

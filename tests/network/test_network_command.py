@@ -14,7 +14,7 @@ import pytest
 from hisguard.scanners.network.driver import NmapJob
 from hisguard.scanners.store import Store
 from tests.entry_point import hisguard
-from tests.network.factories import DATA
+from tests.network.factories import DATA, answer_for
 
 LAB_INVENTORY = ["-i", "inventories/lab", "--vault-password-file", "inventories/lab/vault-password.txt"]
 LOOPBACK_INVENTORY = ["-i", str(DATA / "inventory-loopback")]
@@ -34,7 +34,7 @@ class SpyDriver:
 
     def run(self, job: NmapJob) -> bytes:
         self.jobs.append(job)
-        return self.output
+        return answer_for(job.targets, self.output)
 
 
 @pytest.fixture
@@ -122,10 +122,15 @@ def test_dry_run_prints_the_exact_commands_and_runs_nothing(
         capsys,
     )
     assert code == 0 and spy.made == []
-    (line,) = out.splitlines()
+    line, then = out.splitlines()
     assert line.startswith("75901: /usr/bin/nmap -oX - 198.18.0.0/32 198.18.0.2/31 ")
     assert line.endswith(" --exclude 198.18.0.1/32")
     assert " 198.18.0.1/32 " not in line.split(" -p ")[0]
+    assert " -sV " not in line  # the sweep: discovery and port scan only
+    # The second stage: version detection of the open ports that need it, bounded per host.
+    assert then.startswith("75901 then, per set of open PORTS that need version detection: /usr/bin/nmap")
+    assert " ADDRESSES -p PORTS -n -Pn -sS -sV --version-intensity 2 " in then
+    assert " --host-timeout 30s --exclude 198.18.0.1/32" in then
 
 
 def test_limit_scans_only_the_chosen_hosts(
@@ -171,9 +176,15 @@ def test_a_scan_prints_json_stores_the_run_and_exits_1_on_high_findings(
     telnet = next(f for f in doc["findings"] if f["check_id"] == "N01.telnet")
     assert telnet["remediation"]["role"] == "firewall" and telnet["title"]["vi"].startswith("Dịch vụ Telnet")
     (driver,) = spy.made
-    (job,) = driver.jobs
-    assert [str(t) for t in job.targets] == ["127.0.0.0/32", "127.0.0.2/31", "127.0.0.4/30"]
-    assert job.port_spec == "18022-18023,18080"
+    sweep, *fingerprints = driver.jobs
+    assert [str(t) for t in sweep.targets] == ["127.0.0.0/32", "127.0.0.2/31", "127.0.0.4/30"]
+    assert sweep.port_spec == "18022-18023,18080" and "-sV" not in sweep.arguments
+    # No risk names these port numbers, so every open one is fingerprinted, each host its own ports.
+    assert sorted((j.hosts, j.port_spec) for j in fingerprints) == [
+        ("127.0.0.2/32", "18022-18023"),
+        ("127.0.0.3/32", "18080"),
+    ]
+    assert all("-sV" in j.arguments and "-Pn" in j.arguments for j in fingerprints)
     saved = Store(store)
     try:
         (listed,) = saved.runs("75999")

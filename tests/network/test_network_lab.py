@@ -121,11 +121,17 @@ def test_lab_scan_finds_the_planted_exposures_and_never_probes_the_excluded_addr
     postgres = next(f for f in doc["findings"] if f["check_id"] == "N01.database")
     assert postgres["evidence"].startswith("postgresql")
     # What nmap was told: targets without the excluded address, and --exclude as a second safety.
-    (line,) = calls.read_text().splitlines()
-    words = line.split()
-    assert words[words.index("--exclude") + 1] == "198.18.0.1/32"
-    targets = words[words.index("-") + 1 : words.index("-p")]
-    assert targets and all(not t.startswith(f"{EXCLUDED}/") for t in targets)
+    # The sweep first, then version detection of the open ports that need it; every one excludes.
+    sweep, *versions = calls.read_text().splitlines()
+    assert "-sV" not in sweep.split() and versions and all("-sV" in v.split() for v in versions)
+    for line in (sweep, *versions):
+        words = line.split()
+        assert words[words.index("--exclude") + 1] == "198.18.0.1/32"
+        targets = words[words.index("-") + 1 : words.index("-p")]
+        assert targets and all(not t.startswith(f"{EXCLUDED}/") for t in targets)
+    # Telnet (rogue-01) and VNC (ws-01) are judged by port number: never fingerprinted.
+    probed = [v.split() for v in versions]
+    assert not [w for w in probed if {"23", "5900"} & set(w[w.index("-p") + 1].split(","))]
     # What went on the wire: probes to the lab hosts, none to the excluded address.
     assert capture.count("dst host 198.18.0.11") > 0
     assert capture.count(f"dst host {EXCLUDED}") == 0

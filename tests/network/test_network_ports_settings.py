@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hisguard.scanners.errors import CatalogError, InventoryError
-from hisguard.scanners.network.driver import build_jobs
+from hisguard.scanners.network.driver import build_jobs, fingerprint_job
 from hisguard.scanners.network.ports import (
     PortSpecError,
     _load,
@@ -138,6 +138,8 @@ def test_settings_come_from_the_facility_inventory_variables() -> None:
         ("hisguard_nmap_host_timeout", "", "not a duration"),
         ("hisguard_nmap_scan_type", "udp", "not one of"),
         ("hisguard_nmap_timeout", 1, "outside"),
+        ("hisguard_nmap_version_detection", "some", "not one of"),
+        ("hisguard_nmap_version_timeout", "30 s", "not a duration"),
     ],
 )
 def test_a_bad_setting_is_one_inventory_error_naming_it(name: str, value: object, message: str) -> None:
@@ -154,13 +156,42 @@ def test_the_job_carries_scope_settings_and_the_safety_exclude() -> None:
     targets = command[3 : command.index("-p")]
     assert "198.18.0.1/32" not in targets and "198.18.0.0/24" not in targets
     assert command[command.index("-p") + 1] == "22-23,5432"
-    assert "-n" in command and "-sS" in command and "-sV" in command
+    assert "-n" in command and "-sS" in command and "-sV" not in command  # the sweep
+    # Discovery: ICMP echo, SYN to the scanned ports marked for discovery, ACK to 80.
+    at = command.index("-PE")
+    assert command[at : at + 3] == ["-PE", "-PS22-23", "-PA80"]
     assert command[command.index("--max-rate") + 1] == "40"
     assert command[command.index("--host-timeout") + 1] == "2m"
-    assert command[command.index("--version-intensity") + 1] == "2"
     assert command[command.index("--exclude") + 1] == "198.18.0.1/32"
     assert "-T3" in command
     assert job.timeout == NmapSettings().process_timeout
+
+
+def test_version_detection_jobs_probe_only_the_given_open_ports_bounded_per_host() -> None:
+    facility = make_facility(
+        settings={"hisguard_nmap_version_intensity": 1, "hisguard_nmap_version_timeout": "20s"}
+    )
+    scope, settings = facility_scope(facility), settings_for(facility)
+    job = fingerprint_job(scope, settings, ["198.18.0.10", "198.18.0.21"], (8080, 22), privileged=True)
+    command = job.command("nmap")
+    assert command[3 : command.index("-p")] == ["198.18.0.10/32", "198.18.0.21/32"]
+    assert command[command.index("-p") + 1] == "22,8080"
+    assert "-Pn" in command and "-sV" in command
+    assert command[command.index("--version-intensity") + 1] == "1"
+    assert command[command.index("--host-timeout") + 1] == "20s"
+    assert command[command.index("--exclude") + 1] == "198.18.0.1/32"
+    with pytest.raises(ValueError, match="outside the scope"):
+        fingerprint_job(scope, settings, ["198.18.0.1"], (22,), privileged=True)
+    with pytest.raises(ValueError, match="outside the scope"):
+        fingerprint_job(scope, settings, ["192.0.2.7"], (22,), privileged=True)
+
+
+def test_all_puts_version_detection_in_the_sweep_and_discovery_follows_the_ports() -> None:
+    facility = make_facility(settings={"hisguard_nmap_version_detection": "all"})
+    (job,) = build_jobs(facility_scope(facility), settings_for(facility), (22, 3389, 5432), privileged=True)
+    assert "-sV" in job.arguments and "-PS22,3389" in job.arguments
+    (unprivileged,) = build_jobs(facility_scope(facility), settings_for(facility), (5432,), privileged=False)
+    assert "-PS5432" in unprivileged.arguments and "-PE" not in unprivileged.arguments
 
 
 def test_unprivileged_runs_use_connect_scans_and_cannot_force_syn() -> None:
