@@ -8,12 +8,12 @@ store's tracked problems. So the cost does not grow with the number of older sca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from hisguard.reports.scans import FacilityHistory, Scan, Snapshot, group_runs
 from hisguard.scanners.findings import Run, Status
-from hisguard.scanners.store import Store
+from hisguard.scanners.store import Store, TrackedProblem
 
 
 class StoredScans:
@@ -26,6 +26,7 @@ class StoredScans:
         self._scan_of = {run.id: index for index, group in enumerate(self.groups) for run in group}
         self._full: dict[int, Scan] = {}
         self._snaps: dict[int, Snapshot] = {}
+        self._tracked: dict[str, TrackedProblem | None] = {}
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -62,6 +63,15 @@ class StoredScans:
             )
         return [self._snaps[i] for i in indexes]
 
+    def tracked(self, fingerprints: Iterable[str]) -> dict[str, TrackedProblem]:
+        """The store's tracked problems for these fingerprints (each asked of the store once)."""
+        wanted = set(fingerprints)
+        missing = wanted - self._tracked.keys()
+        if missing:
+            found = self.store.tracked(self.facility, missing)
+            self._tracked.update({fp: found.get(fp) for fp in missing})
+        return {fp: problem for fp in wanted if (problem := self._tracked[fp]) is not None}
+
     def history(self, index: int = -1, earlier: int = 0) -> FacilityHistory:
         """The history as seen from scan ``index``, with up to ``earlier`` older snapshots."""
         index = index % len(self.groups)
@@ -74,7 +84,7 @@ class StoredScans:
         failing_now = {f.fingerprint for f in current.findings if f.status == Status.FAIL}
         before: set[str] = set()
         first_failed: dict[str, datetime] = {}
-        for fp, problem in self.store.tracked(self.facility, failing_now).items():
+        for fp, problem in self.tracked(failing_now).items():
             first_scan = self._scan_of.get(problem.first_failed_run or "")
             if first_scan is None or first_scan > index:
                 continue  # failing since a scan after this one: not known from here

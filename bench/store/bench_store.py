@@ -7,6 +7,9 @@ Figures, each beside its anchor (main before batching) and its goal:
   1,000 findings each, end to end (a fresh process each), goal < 2 s; then again after 400
   older runs were added: the goal is the same time, whatever the number of older runs.
 
+Each figure is printed as wall seconds and the CPU seconds of the process doing the work (the
+machine is shared: under load, wall time says more about the neighbours than about the code).
+
     .venv/bin/python bench/store/bench_store.py [--findings 100000] [--runs 100] [--older 400]
 """
 

@@ -59,10 +59,11 @@ def stored_timeline(store: Store, facility: str, last: int) -> list[ScanChanges]
     """The facility's ``last`` scans from the store, newest first: reads those scans only."""
     scans = StoredScans(store, facility)
     shown = range(max(0, len(scans) - last), len(scans))
-    scans.scans([i for i in range(max(0, shown.start - 1), shown.stop)])  # one read for all of them
-    histories = [scans.history(index) for index in shown]
-    fingerprints = {f.fingerprint for h in histories for f in h.current.findings if f.status == Status.FAIL}
-    return changes_of(histories, store.tracked(facility, fingerprints))
+    # One read of the scans shown (and the one before them), one of their tracked problems.
+    loaded = scans.scans([i for i in range(max(0, shown.start - 1), shown.stop)])
+    failing = (f.fingerprint for scan in loaded for f in scan.findings if f.status == Status.FAIL)
+    tracked = scans.tracked(failing)
+    return changes_of([scans.history(index) for index in shown], tracked)
 
 
 def changes_of(
