@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -117,8 +118,12 @@ def absorb(result: HostResult, record: dict[str, Any], judge: Judge) -> None:
 _WORKER: tuple[collect.Settings, Judge] | None = None
 
 
-def _init(settings: dict[str, Any], rules: RuleSet, fast: bool = True) -> None:
+def _init(settings: dict[str, Any], rules: RuleSet, fast: bool = True, worker: bool = False) -> None:
     global _WORKER
+    if worker:
+        # Ctrl-C reaches the whole process group: the parent handles it (one line, exit 130)
+        # and ends the pool; a worker would print its own traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     collect.tune_malloc()
     _WORKER = (collect.Settings(settings), Judge(rules, fast=fast))
 
@@ -185,7 +190,7 @@ def scan_local(
             _merge(result, _work(batch))
     else:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init, initargs=(settings_raw, rules, fast)) as pool:
+        with context.Pool(workers, initializer=_init, initargs=(settings_raw, rules, fast, True)) as pool:
             for part in pool.imap_unordered(_work, _batches(settings, errors)):
                 _merge(result, part)
     for error in errors:

@@ -72,3 +72,35 @@ def test_a_failing_vault_password_script_is_one_line_without_its_output(tmp_path
         load_inventory([EXAMPLE / "hosts.yml"], str(script))
     assert "vault password script failed" in str(caught.value)
     assert "SECRET" not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_ctrl_c_during_a_parallel_scan_is_one_line_and_no_worker_traceback() -> None:
+    import os
+    import signal
+    import time
+
+    tree = "/usr/share"  # big enough that the scan is still running when Ctrl-C comes
+    args = ["scan", "credentials", "--path", tree, "--facility", "75901", "--no-store", "--jobs", "2"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hisguard", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(_children(child.pid)) < 2 and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.1)
+    assert len(_children(child.pid)) >= 2, "the workers never started"
+    os.killpg(child.pid, signal.SIGINT)  # what a terminal sends for Ctrl-C: every process of the group
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 130
+    assert "Traceback" not in err and "ForkPoolWorker" not in err and "KeyboardInterrupt" not in err
+    assert [line for line in err.splitlines() if line.strip()] == ["hisguard: aborted"]
