@@ -15,6 +15,7 @@ from hisguard.scanners.cli_options import ScanSession, scan_command
 from hisguard.scanners.findings import Run
 from hisguard.scanners.interface import CommonOptions
 from hisguard.scanners.scan_all import plan_everything, scan_everything
+from hisguard.scanners.terminal import cell
 
 
 class ProgressBoard:
@@ -49,7 +50,7 @@ class ProgressBoard:
         for column in ("facility", "scanner", "state", "detail"):
             table.add_column(column)
         for (code, scanner), (state, detail) in self._rows.items():
-            table.add_row(code, scanner, state, detail)
+            table.add_row(code, scanner, state, cell(detail))  # a host's error text
         return table
 
 

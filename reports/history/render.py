@@ -14,6 +14,7 @@ from rich.table import Table
 from hisguard.reports.history.timeline import Item, ScanChanges
 from hisguard.scanners import __version__
 from hisguard.scanners.inventory import Facility
+from hisguard.scanners.terminal import cell
 from hisguard.scanners.vietnam_time import VIETNAM
 
 LISTED = 15  # per change list in the table; the JSON has them all
@@ -121,9 +122,9 @@ def render_table(facility: Facility, entries: Sequence[ScanChanges], lang: str, 
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     if not entries:
-        console.print(text["none"].format(code=facility.code), markup=False)
+        console.print(cell(text["none"].format(code=facility.code)))
         return buffer.getvalue()
-    table = Table(title=f"{text['title']} · {facility.code} · {facility.name}")
+    table = Table(title=cell(f"{text['title']} · {facility.code} · {facility.name}"))
     for key in (
         "scan",
         "scanners",
@@ -144,7 +145,7 @@ def render_table(facility: Facility, entries: Sequence[ScanChanges], lang: str, 
         compared = changes.compared
         table.add_row(
             local_time(entry.scan.finished_at),
-            ", ".join(entry.scan.scanners),
+            cell(", ".join(entry.scan.scanners)),
             str(len(entry.scan.hosts)),
             str(len(entry.scan.errors)),
             str(entry.open),
@@ -166,7 +167,7 @@ def render_table(facility: Facility, entries: Sequence[ScanChanges], lang: str, 
         for key, items in lists:
             for item in items[:LISTED]:
                 line = _item_line(item, text, lang)
-                console.print(f"  {text[key]}: {line}", markup=False, soft_wrap=True)
+                console.print(cell(f"  {text[key]}: {line}"), soft_wrap=True)  # scanned values
             if len(items) > LISTED:
                 more = text["more"].format(n=len(items) - LISTED)
                 console.print(f"  {text[key]}: {more}", markup=False)

@@ -11,6 +11,7 @@ from hisguard.scanners.ingest.documents import DocumentError, LoadedRun, load_do
 from hisguard.scanners.ingest.writer import ingest_runs
 from hisguard.scanners.output import EXIT_OK
 from hisguard.scanners.store import Store
+from hisguard.scanners.terminal import terminal_safe
 
 
 @click.command("ingest")
@@ -33,7 +34,7 @@ def ingest(documents: tuple[Path, ...], store_url: str | None) -> int:
     if problems:
         # Nothing is written when any file is bad: fix it and run the same command again.
         for line in problems[:-1]:
-            click.echo(f"hisguard: error: {line}", err=True)
+            click.echo(f"hisguard: error: {terminal_safe(line)}", err=True)
         raise HisguardError(problems[-1] + ("; nothing was ingested" if len(documents) > 1 else ""))
     store = Store(store_url)
     try:
@@ -42,5 +43,6 @@ def ingest(documents: tuple[Path, ...], store_url: str | None) -> int:
         store.close()
     for result in results:
         run = result.loaded.run
-        click.echo(f"{result.loaded.path}: run {run.id} of facility {run.facility}: {result.summary}")
+        line = f"{result.loaded.path}: run {run.id} of facility {run.facility}: {result.summary}"
+        click.echo(terminal_safe(line))
     return EXIT_OK

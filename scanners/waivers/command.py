@@ -7,6 +7,7 @@ import click
 from hisguard.scanners.catalog import ids
 from hisguard.scanners.cli_options import inventory_options, open_inventory
 from hisguard.scanners.output import EXIT_FINDINGS, EXIT_OK
+from hisguard.scanners.terminal import terminal_safe
 from hisguard.scanners.waivers.apply import today_in_vietnam
 from hisguard.scanners.waivers.model import Waiver
 from hisguard.scanners.waivers.source import read_waivers, waiver_files
@@ -25,7 +26,7 @@ def check(inventory_paths: tuple[str, ...], vault_password_file: str | None) -> 
     found, problems = read_waivers(inventory_paths, inventory)
     problems += policy_problems(found, set(inventory.facilities))
     for line in problems:
-        click.echo(line)
+        click.echo(terminal_safe(line))  # it quotes values from the files
     if problems:
         return EXIT_FINDINGS
     files = len(waiver_files(inventory_paths))

@@ -81,3 +81,19 @@ def test_a_scan_of_non_utf8_and_escape_named_files_completes(tmp_path: Path) -> 
 def test_render_json_of_a_surrogate_resource_is_valid_utf8() -> None:
     finding = replace(make_finding(), resource=display_path(os.fsdecode(b"/x/\xff")))
     render_json([make_run((finding,))]).encode("utf-8")
+
+
+def test_inventory_show_prints_a_hostile_facility_name_literally(tmp_path: Path) -> None:
+    path = tmp_path / "hosts.yml"
+    path.write_text(
+        "all:\n  children:\n    facility_75901:\n      vars:\n"
+        '        facility_name: "[/]Trạm [link=http://198.18.0.99/]y tế\\e]0;pwned\\a"\n'
+        '        facility_networks: ["198.18.0.0/24"]\n'
+        "      hosts:\n        app1: {ansible_host: 198.18.0.10}\n",
+        encoding="utf-8",
+    )
+    done = hisguard("inventory", "show", "-i", str(path))
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-300:]
+    out = done.stdout.decode("utf-8")
+    assert b"\x1b" not in done.stdout  # the title wraps: look for its parts
+    assert "[/]Trạm [link=http://198.18.0.99/]y" in out and "\\x1b]0;pwned\\x07" in out
