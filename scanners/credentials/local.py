@@ -124,6 +124,7 @@ def _init(settings: dict[str, Any], rules: RuleSet, fast: bool = True, worker: b
         # Ctrl-C reaches the whole process group: the parent handles it (one line, exit 130)
         # and ends the pool; a worker would print its own traceback.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent at fork
     collect.tune_malloc()
     _WORKER = (collect.Settings(settings), Judge(rules, fast=fast))
 
@@ -190,7 +191,14 @@ def scan_local(
             _merge(result, _work(batch))
     else:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init, initargs=(settings_raw, rules, fast, True)) as pool:
+        # SIGINT stays blocked while the workers fork, so one arriving before a worker ignores it
+        # waits (and is then ignored there, and raised here once unblocked).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool = context.Pool(workers, initializer=_init, initargs=(settings_raw, rules, fast, True))
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        with pool:
             for part in pool.imap_unordered(_work, _batches(settings, errors)):
                 _merge(result, part)
     for error in errors:
