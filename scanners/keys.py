@@ -98,6 +98,16 @@ def _key_for(path: str) -> bytes:
     return _read_or_create_key(Path(path))
 
 
+@cache
+def _key_file(home: str | None, xdg: str | None, user_home: str | None) -> str:
+    return str(data_dir() / KEY_FILE_NAME)
+
+
 def installation_key() -> bytes:
-    """The installation key, read once per process (per data directory)."""
-    return _key_for(str(data_dir() / KEY_FILE_NAME))
+    """The installation key, read once per process (per data directory).
+
+    Every finding's fingerprint asks for it: the data directory is worked out once for the
+    variables it depends on, not once per finding (pathlib costs more than the HMAC).
+    """
+    env = os.environ
+    return _key_for(_key_file(env.get("HISGUARD_HOME"), env.get("XDG_DATA_HOME"), env.get("HOME")))

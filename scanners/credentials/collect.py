@@ -64,6 +64,7 @@ HEAD = 65536
 PROBE = 8192  # bytes that tell a binary file (_sniff looks at no more)
 LONG_LINE = 4096
 EXCERPT = 2048
+MERGED_EXCERPT = 64 * 1024
 BOM_UTF8 = b"\xef\xbb\xbf"
 TABLE_SUFFIXES = (".csv", ".tsv")
 WEB_DIRECTIVE = re.compile(rb"^\s*(root|alias|documentroot|alias\s+\S+)\s+[\"']?(/[^\s;\"']*)", re.I)
@@ -433,20 +434,20 @@ def _chunks(fd: int | None, first: bytes) -> Iterator[tuple[bytes, bool]]:
     if fd is None:
         yield first, True
         return
-    pending = first
+    pending = [first]  # a line longer than a block builds up here, joined once (not re-copied)
     while True:
         block = _read_upto(fd, CHUNK)
         if not block:
-            if pending:
-                yield pending, True
+            if any(pending):
+                yield b"".join(pending), True
             return
-        data = pending + block
-        cut = data.rfind(b"\n")
+        cut = block.rfind(b"\n")
         if cut < 0:
-            pending = data
+            pending.append(block)
             continue
-        yield data[: cut + 1], False
-        pending = data[cut + 1 :]
+        pending.append(block[: cut + 1])
+        yield b"".join(pending), False
+        pending = [block[cut + 1 :]]
 
 
 def _find_anchors(lo: bytes, finders: list[Any], start: int = 0) -> list[int]:
@@ -534,17 +535,23 @@ class _Collector:
     def _excerpts(self, chunk: bytes, line_start: int, line_no: int, positions: list[int]) -> None:
         end = chunk.find(b"\n", line_start)
         line = chunk[line_start : end if end >= 0 else len(chunk)]
-        covered = -1
+        # One excerpt per run of anchors whose windows (EXCERPT each side) touch, up to
+        # MERGED_EXCERPT long: overlapping windows would carry (and have judged) the same text
+        # twice or more, which made a bundle dense in anchors cost several times its size.
         # Columns are counted from the last excerpt on (decoding the whole line before each
         # excerpt made a bundle with thousands of anchors quadratic).
         mark = (0, 0)
+        spans: list[list[int]] = []
         for pos in sorted(positions):
             offset = pos - line_start
-            if offset <= covered:
-                continue
-            excerpt, mark = _excerpt(line_no, line, offset, mark)
+            lo, hi = max(0, offset - EXCERPT), min(len(line), offset + EXCERPT)
+            if spans and lo <= spans[-1][1] and hi - spans[-1][0] <= MERGED_EXCERPT:
+                spans[-1][1] = max(spans[-1][1], hi)
+            else:
+                spans.append([lo, hi])
+        for lo, hi in spans:
+            excerpt, mark = _window(line_no, line, lo, hi, mark)
             self.excerpts.append(excerpt)
-            covered = offset + EXCERPT // 2
 
     def windows(self, chunk: bytes, first_line: int, hit_lines: dict[int, list[int]]) -> None:
         """Each hit line with ``before``/``after`` lines around it, without splitting the block."""
@@ -737,16 +744,21 @@ def _scan_buffer(
 def _excerpt(
     line_no: int, line: bytes, offset: int, mark: tuple[int, int] = (0, 0)
 ) -> tuple[tuple[int, int, bytes], tuple[int, int]]:
-    """A window of a very long line (a minified bundle) around one anchor, with its column.
+    """A window of a very long line (a minified bundle) around one anchor, with its column."""
+    return _window(line_no, line, max(0, offset - EXCERPT), min(len(line), offset + EXCERPT), mark)
+
+
+def _window(
+    line_no: int, line: bytes, start: int, end: int, mark: tuple[int, int] = (0, 0)
+) -> tuple[tuple[int, int, bytes], tuple[int, int]]:
+    """The bytes ``start:end`` of a very long line, with the column (in characters) they start at.
 
     ``mark`` is a (byte offset, column) pair already known on this line at or before the window
     (the previous excerpt's start): the column is counted from there, not from the line's start.
     Returns the excerpt and the new mark.
     """
-    start = max(0, offset - EXCERPT)
     while start > 0 and 0x80 <= line[start] < 0xC0:
         start += 1  # do not cut a UTF-8 character in two
-    end = min(len(line), offset + EXCERPT)
     known, column = mark if mark[0] <= start else (0, 0)
     # Both ends start a character, so the pieces decode to as many characters as the whole.
     column += len(line[known:start].decode("utf-8", "replace"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
@@ -117,6 +117,9 @@ EXCERPT_CONTEXT = 600
 # Texts longer than this (excerpts of long lines, their context windows) are read around the
 # words that matter only (prefilter.Spots).
 SPOT_TEXT = 1024
+# How far from a pair the judge reads an excerpt of a very long line for context (as far as an
+# excerpt around one anchor reached).
+EXCERPT_REACH = 4096
 
 
 @dataclass(frozen=True)
@@ -295,7 +298,7 @@ class _FileJudge:
                 yield from self._pair(index + 1, nxt, pair)
         if may_key and "(" in text:  # a getter is named after what it returns, on this line
             following = [self.lines[k].text for k in range(index + 1, min(index + 3, len(self.lines)))]
-            found_getter = getter(text, following)
+            found_getter = getter(text, following) if segments is None else _segment_getter(text, segments)
             if found_getter:
                 pair, at = found_getter
                 target = index if at < 0 else index + 1 + at
@@ -388,7 +391,7 @@ class _FileJudge:
             and not self._has_context(index, line, pair, kc)
         ):
             return
-        portal_class = self._portal_class(index, line)
+        portal_class = self._portal_class(index, line, pair.column)
         if kind == "username" and self._looks_userpass(pair.value):
             kind = "userpass"  # TaiKhoanBHXH = 75901_BV|secret: the account and its password
         if kind == "username":
@@ -476,13 +479,17 @@ class _FileJudge:
                 return False
         if pair.syntax in ("query", "userinfo", "cli", "header", "cookie"):
             # A URL, a command line or a header: its own line is its context.
-            return self._signal(index) if not line.excerpt else self._text_signal(line.text)
+            return (
+                self._signal(index)
+                if not line.excerpt
+                else self._text_signal(self._around(line, pair.column)[0])
+            )
         if self.suffix == ".har" and not line.excerpt:
             return self._har_request_is_portal(index)
         before = line.text[max(0, pair.column - 400) : pair.column]
         if ";" in before and CONNECTION_STRING.search(before):
             return False  # Server=...;User Id=...;Password=...: a database's connection string
-        inline = _inline_object(line.text, pair.column)
+        inline = _inline_object(*self._around(line, pair.column))
         if inline is not None:
             # { "name": "LIS", "url": "http://...", "password": ... } on one line: the object
             # itself says which system it is.
@@ -597,7 +604,9 @@ class _FileJudge:
         depth = 0
         budget = ANCESTOR_CHARS
         k = index
-        text = line.text[: pair.column]
+        # In an excerpt (a window of a very long line) the braces are read back EXCERPT_REACH
+        # characters at most: the windows of an anchor-dense line merge into long ones.
+        text = line.text[max(0, pair.column - EXCERPT_REACH) if line.excerpt else 0 : pair.column]
         labels = 0
         while labels < 6 and budget > 0:
             if "{" in text or "[" in text or "}" in text or "]" in text:
@@ -639,7 +648,12 @@ class _FileJudge:
                 break
             k -= 1
 
-    def _portal_class(self, index: int, line: _Line) -> str:
+    def _portal_class(self, index: int, line: _Line, column: int = 0) -> str:
+        if line.excerpt:
+            # Only the text around the pair in a window of a very long line.
+            near = self._around(line, column)[0]
+            found = self.j.host_class(near)
+            return found or ("training" if "daotao" in near.lower() else "facility")
         cached = self._class_cache.get(index)
         if cached is not None:
             return cached
@@ -651,6 +665,14 @@ class _FileJudge:
                 break
         self._class_cache[index] = result
         return result
+
+    def _around(self, line: _Line, column: int) -> tuple[str, int]:
+        """The text around ``column`` that stands for the line (all of it, but for an excerpt of
+        a very long line) and the column in it."""
+        if not line.excerpt:
+            return line.text, column
+        lo = max(0, column - EXCERPT_REACH)
+        return line.text[lo : column + EXCERPT_REACH], column - lo
 
     # --- SQL, file-level checks, usernames --------------------------------------------------------
 
@@ -885,6 +907,16 @@ class _FileJudge:
                     )
             result.append(obs)
         return result
+
+
+def _segment_getter(text: str, segments: list[tuple[int, int]]) -> tuple[Pair, int] | None:
+    """The first getter written whole in one of an excerpt's segments (its columns in ``text``)."""
+    for start, end in segments:
+        found = getter(text[start:end], [])
+        if found is not None:
+            pair, at = found
+            return replace(pair, column=pair.column + start), at
+    return None
 
 
 def _inline_object(text: str, column: int) -> str | None:

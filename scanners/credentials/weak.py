@@ -51,13 +51,15 @@ class WeakPasswords:
     def __init__(self, common: Iterable[str], codes: Iterable[str] = ()) -> None:
         self.plain: set[str] = set(common)
         self._codes: set[str] = set()
-        self.md5: set[str] = set()
+        self._digests: set[bytes] = set()
         self._hash(self.plain)
         for code in codes:
             self.add_code(code)
 
     def _hash(self, items: Iterable[str]) -> None:
-        self.md5.update(hashlib.md5(item.encode("utf-8")).hexdigest() for item in items)
+        # Raw digests (16 bytes): hexdigest() and its string cost more than the hash itself.
+        md5 = hashlib.md5
+        self._digests.update([md5(item.encode("utf-8")).digest() for item in items])
 
     def add_code(self, code: str) -> None:
         if not code or code in self._codes:
@@ -70,4 +72,9 @@ class WeakPasswords:
     def is_weak(self, value: str) -> bool:
         if value in self.plain:
             return True
-        return len(value) == 32 and value.lower() in self.md5
+        if len(value) != 32:
+            return False
+        try:
+            return bytes.fromhex(value) in self._digests
+        except ValueError:
+            return False  # not hexadecimal
