@@ -1,15 +1,20 @@
-"""Logging in to a lab host as the facility's admin: the lab key, host keys checked, sudo by password."""
+"""Logging in to a lab host as the facility's admin, over the project's own SSH transport.
+
+The same client the scanners use (:func:`hisguard.scanners.transport.open_transport`): the lab
+key, host keys checked against the ``known_hosts`` that ``lab up`` wrote, sudo with the admin's
+password on stdin (never on a command line).
+"""
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
-
-import paramiko
 
 from hisguard.lab import vault
 from hisguard.lab.errors import LabError
 from hisguard.lab.paths import CLIENT_KEY, KNOWN_HOSTS
+from hisguard.scanners.errors import TransportError
+from hisguard.scanners.inventory import HostTarget, Secret
+from hisguard.scanners.transport import SshTransport, open_transport
 
 ADMIN = "hisadmin"
 
@@ -21,43 +26,50 @@ class Result:
     stderr: str
 
 
+def lab_target(address: str) -> HostTarget:
+    """A lab host as the transport sees an inventory host."""
+    return HostTarget(
+        name=address,
+        facility="",
+        address=address,
+        port=22,
+        user=ADMIN,
+        key_file=str(CLIENT_KEY),
+        groups=(),
+        allowed_tcp_ports=(),
+        known_hosts_file=str(KNOWN_HOSTS),
+        become_password=Secret(vault.admin_password()),
+    )
+
+
 class Session:
     """An SSH session to one lab host; host keys must match ``known_hosts`` written by ``lab up``."""
 
     def __init__(self, address: str, *, timeout: float = 15.0) -> None:
         self.address = address
-        self.client = paramiko.SSHClient()
-        self.client.load_host_keys(str(KNOWN_HOSTS))
-        self.client.set_missing_host_key_policy(paramiko.RejectPolicy())
         try:
-            self.client.connect(
-                address,
-                username=ADMIN,
-                key_filename=str(CLIENT_KEY),
-                timeout=timeout,
-                banner_timeout=timeout,
-                auth_timeout=timeout,
-                allow_agent=False,
-                look_for_keys=False,
-            )
-        except (OSError, paramiko.SSHException) as exc:
-            raise LabError(f"cannot log in to {address} as {ADMIN}: {type(exc).__name__}") from None
+            transport = open_transport(lab_target(address), connect_timeout=timeout)
+        except TransportError as exc:
+            raise LabError(f"cannot log in to {address} as {ADMIN}: {exc}") from None
+        if not isinstance(transport, SshTransport):
+            raise LabError(f"{address}: not an SSH host")
+        self.transport = transport
+
+    @property
+    def alive(self) -> bool:
+        return self.transport.alive
 
     def run(self, command: str, *, sudo: bool = False, timeout: float = 120.0) -> Result:
         """Run ``command`` with sh; with ``sudo``, as root with the admin's password on stdin."""
-        if sudo:
-            command = f"sudo -S -p '' -- sh -c {shlex.quote(command)}"
-        stdin, stdout, stderr = self.client.exec_command(command, timeout=timeout)
-        if sudo:
-            stdin.write(vault.admin_password() + "\n")
-            stdin.flush()
-        stdin.channel.shutdown_write()
-        out = stdout.read().decode(errors="replace")
-        err = stderr.read().decode(errors="replace")
-        return Result(stdout.channel.recv_exit_status(), out, err)
+        result = self.transport.run(command, sudo=sudo, timeout=timeout)
+        return Result(
+            result.exit_status,
+            result.stdout.decode(errors="replace"),
+            result.stderr.decode(errors="replace"),
+        )
 
     def close(self) -> None:
-        self.client.close()
+        self.transport.close()
 
     def __enter__(self) -> Session:
         return self

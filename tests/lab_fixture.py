@@ -37,7 +37,7 @@ class LabInfo:
     def ssh(self, name: str) -> Session:
         """A cached admin SSH session to ``name`` (host keys checked against known_hosts)."""
         session = self._sessions.get(name)
-        if session is None or not _alive(session):
+        if session is None or not session.alive:
             session = Session(self.fleet.host(name).address)
             self._sessions[name] = session
         return session
@@ -54,11 +54,6 @@ class LabInfo:
         for session in self._sessions.values():
             session.close()
         self._sessions.clear()
-
-
-def _alive(session: Session) -> bool:
-    transport = session.client.get_transport()
-    return bool(transport and transport.is_active())
 
 
 def _running_hosts(fleet: Fleet) -> list[Host] | None:

@@ -48,6 +48,12 @@ class SshTransport:
     def close(self) -> None:
         self._client.close()
 
+    @property
+    def alive(self) -> bool:
+        """True while the connection is up (a host that rebooted has dropped it)."""
+        transport = self._client.get_transport()
+        return bool(transport and transport.is_active())
+
     def __enter__(self) -> SshTransport:
         return self
 
