@@ -20,7 +20,7 @@ ADMIN = "hisadmin"
 
 
 @dataclass(frozen=True)
-class Result:
+class CommandOutput:
     status: int
     stdout: str
     stderr: str
@@ -59,10 +59,10 @@ class Session:
     def alive(self) -> bool:
         return self.transport.alive
 
-    def run(self, command: str, *, sudo: bool = False, timeout: float = 120.0) -> Result:
+    def run(self, command: str, *, sudo: bool = False, timeout: float = 120.0) -> CommandOutput:
         """Run ``command`` with sh; with ``sudo``, as root with the admin's password on stdin."""
         result = self.transport.run(command, sudo=sudo, timeout=timeout)
-        return Result(
+        return CommandOutput(
             result.exit_status,
             result.stdout.decode(errors="replace"),
             result.stderr.decode(errors="replace"),

@@ -25,8 +25,8 @@ sys.path.insert(0, str(REPO))
 
 from hisguard.scanners.config.catalog import catalog  # noqa: E402
 from hisguard.scanners.config.engine import applicable, evaluate, needed_sections  # noqa: E402
-from hisguard.scanners.config.facts import Facts, collect  # noqa: E402
 from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet  # noqa: E402
+from hisguard.scanners.config.snapshot import Facts, collect  # noqa: E402
 from hisguard.scanners.errors import HisguardError  # noqa: E402
 from hisguard.scanners.inventory import HostTarget, load_inventory  # noqa: E402
 from hisguard.scanners.transport import open_transport  # noqa: E402

@@ -19,7 +19,7 @@ groups are skipped unless ``ignore_groups``. Without a transport one is opened w
 cannot be reached or refuses sudo raises :class:`~scanners.errors.TransportError`.
 
 How it works: each check is ``checks/<id>.yml`` (metadata validated on load by
-:mod:`scanners.config.catalog`) plus a function ``(Facts) -> Outcome(s)``.
+:mod:`scanners.config.catalog`) plus a function ``(Facts) -> Verdict(s)``.
 :mod:`scanners.config.sections` reads every fact the chosen checks need in ONE sudo command;
 the checks then judge that snapshot locally. The scanner changes nothing on the host and never
 reads a secret (the shadow file's hashes, for one, never leave the host).
@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hisguard.scanners.config.catalog import Check, catalog, select
-from hisguard.scanners.config.engine import applicable, scan_host
+from hisguard.scanners.config.engine import applicable, check_host
 from hisguard.scanners.findings import Finding
 from hisguard.scanners.inventory import HostTarget
 from hisguard.scanners.transport import Transport, open_transport
@@ -59,9 +59,9 @@ def run_checks(
         select(catalog(), check_ids=check_ids, role=role, tags=tags), host, ignore_groups=ignore_groups
     )
     if transport is not None:
-        return list(scan_host(host, checks, transport).findings)
+        return list(check_host(host, checks, transport).findings)
     opened = open_transport(host)
     try:
-        return list(scan_host(host, checks, opened).findings)
+        return list(check_host(host, checks, opened).findings)
     finally:
         opened.close()

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hisguard.scanners.config.catalog import Check
-from hisguard.scanners.config.facts import Facts, collect
-from hisguard.scanners.config.model import FactError, Outcome, errored
+from hisguard.scanners.config.model import FactError, Verdict, errored
+from hisguard.scanners.config.snapshot import Facts, collect
 from hisguard.scanners.findings import Finding, Status
 from hisguard.scanners.inventory import HostTarget
 from hisguard.scanners.transport import Transport
@@ -37,7 +37,7 @@ def needed_sections(checks: Iterable[Check]) -> list[str]:
     return list(dict.fromkeys(["virt", *(name for c in checks for name in c.code.needs)]))
 
 
-def scan_host(
+def check_host(
     target: HostTarget, checks: Sequence[Check], transport: Transport, *, timeout: float = 60.0
 ) -> HostReport:
     """Collect the facts ``checks`` need and evaluate them; TransportError if the host fails us."""
@@ -55,10 +55,10 @@ def evaluate(checks: Iterable[Check], facts: Facts) -> list[Finding]:
     return findings
 
 
-def _outcomes(check: Check, facts: Facts) -> list[Outcome]:
+def _outcomes(check: Check, facts: Facts) -> list[Verdict]:
     try:
         result = check.code.func(facts)
-        outcomes = [result] if isinstance(result, Outcome) else list(result)
+        outcomes = [result] if isinstance(result, Verdict) else list(result)
     except FactError as exc:
         return [errored(check.code.resource, str(exc))]
     except Exception as exc:  # a bug or an unexpected host answer: report it, judge the rest
@@ -70,7 +70,7 @@ def _outcomes(check: Check, facts: Facts) -> list[Outcome]:
     return outcomes
 
 
-def to_finding(check: Check, target: HostTarget, outcome: Outcome) -> Finding:
+def to_finding(check: Check, target: HostTarget, outcome: Verdict) -> Finding:
     return check.meta.finding(
         scanner=SCANNER,
         facility=target.facility,

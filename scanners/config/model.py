@@ -1,7 +1,7 @@
 """What a check returns, and how check code is registered beside its metadata.
 
 A check function takes the host's prefetched :class:`Facts` (nothing else: a check never runs a
-command of its own) and returns one :class:`Outcome` or several (one per resource: an account, a
+command of its own) and returns one :class:`Verdict` or several (one per resource: an account, a
 socket, a file). Evidence is already redacted; ``material`` identifies the problem for the
 fingerprint and is never shown.
 """
@@ -16,7 +16,7 @@ from hisguard.scanners.errors import CatalogError
 from hisguard.scanners.findings import Status
 
 if TYPE_CHECKING:
-    from hisguard.scanners.config.facts import Facts
+    from hisguard.scanners.config.snapshot import Facts
 
 
 class FactError(Exception):
@@ -24,7 +24,7 @@ class FactError(Exception):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Verdict:
     status: Status
     resource: str
     evidence: str = ""
@@ -33,25 +33,25 @@ class Outcome:
     line: int | None = None
 
 
-def passed(resource: str, evidence: str = "", material: str = "", **details: Any) -> Outcome:
-    return Outcome(Status.PASS, resource, evidence, material or evidence, details)
+def passed(resource: str, evidence: str = "", material: str = "", **details: Any) -> Verdict:
+    return Verdict(Status.PASS, resource, evidence, material or evidence, details)
 
 
 def failed(
     resource: str, evidence: str, material: str = "", *, line: int | None = None, **details: Any
-) -> Outcome:
-    return Outcome(Status.FAIL, resource, evidence, material or evidence, details, line)
+) -> Verdict:
+    return Verdict(Status.FAIL, resource, evidence, material or evidence, details, line)
 
 
-def not_applicable(resource: str, why: str) -> Outcome:
-    return Outcome(Status.NOT_APPLICABLE, resource, why, why)
+def not_applicable(resource: str, why: str) -> Verdict:
+    return Verdict(Status.NOT_APPLICABLE, resource, why, why)
 
 
-def errored(resource: str, why: str) -> Outcome:
-    return Outcome(Status.ERROR, resource, why, "")
+def errored(resource: str, why: str) -> Verdict:
+    return Verdict(Status.ERROR, resource, why, "")
 
 
-CheckFunc = Callable[["Facts"], Outcome | Iterable[Outcome]]
+CheckFunc = Callable[["Facts"], Verdict | Iterable[Verdict]]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from hisguard.scanners.config.catalog import Check, catalog, select
-from hisguard.scanners.config.engine import SCANNER, HostReport, applicable, scan_host
+from hisguard.scanners.config.engine import SCANNER, HostReport, applicable, check_host
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
 from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
@@ -47,7 +47,7 @@ def scan_one(
     try:
         transport = opener(target)
         try:
-            return scan_host(target, chosen, transport, timeout=options.command_timeout)
+            return check_host(target, chosen, transport, timeout=options.command_timeout)
         finally:
             transport.close()
     except HisguardError as exc:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, registered
+from hisguard.scanners.config.model import Verdict, registered
+from hisguard.scanners.config.snapshot import Facts
 from hisguard.scanners.inventory import HostTarget
 from hisguard.scanners.transport import CommandResult
 
@@ -77,15 +77,15 @@ def run_check(
     check_id: str,
     sections: Mapping[str, str | tuple[int, str]],
     host: HostTarget | None = None,
-) -> list[Outcome]:
+) -> list[Verdict]:
     """The outcomes of one registered check on a snapshot made of ``sections``."""
     code = registered()[check_id]
     facts = Facts.from_texts(host or target(), {"virt": "detect=none\n", **sections})
     result = code.func(facts)
-    return [result] if isinstance(result, Outcome) else list(result)
+    return [result] if isinstance(result, Verdict) else list(result)
 
 
-def statuses(outcomes: list[Outcome]) -> list[str]:
+def statuses(outcomes: list[Verdict]) -> list[str]:
     return [o.status.value for o in outcomes]
 
 

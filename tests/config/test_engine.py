@@ -8,10 +8,10 @@ import pytest
 
 from hisguard.scanners.config import run_checks
 from hisguard.scanners.config.catalog import Check, catalog, select
-from hisguard.scanners.config.engine import evaluate, scan_host
-from hisguard.scanners.config.facts import Facts
+from hisguard.scanners.config.engine import check_host, evaluate
 from hisguard.scanners.config.model import CheckCode, FactError, failed
 from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet
+from hisguard.scanners.config.snapshot import Facts
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.findings import Severity, Status, fingerprint
 from hisguard.scanners.inventory import HostTarget
@@ -20,7 +20,7 @@ from tests.config.fakes import ALL_GROUPS, CLEAN, ScriptedHost, target
 
 def test_every_check_passes_or_is_not_applicable_on_a_hardened_host() -> None:
     host = ScriptedHost(CLEAN)
-    result = scan_host(target(groups=ALL_GROUPS), catalog(), host)
+    result = check_host(target(groups=ALL_GROUPS), catalog(), host)
     bad = [
         (f.check_id, f.status.value, f.evidence)
         for f in result.findings
@@ -37,7 +37,7 @@ def test_findings_carry_metadata_and_a_fingerprint_of_the_problem() -> None:
     ws = target(groups=ALL_GROUPS)
     findings = {
         f.check_id: f
-        for f in scan_host(ws, select(catalog(), check_ids=["H02"]), ScriptedHost(weak)).findings
+        for f in check_host(ws, select(catalog(), check_ids=["H02"]), ScriptedHost(weak)).findings
     }
     root = findings["H02.1"]
     assert (root.status, root.severity, root.scanner) == (Status.FAIL, Severity.HIGH, "config")

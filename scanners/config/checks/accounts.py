@@ -6,12 +6,12 @@ from __future__ import annotations
 import os.path
 
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts
 
 
 @check("H06.1", needs=("shadow",), resource="/etc/shadow")
-def empty_password(facts: Facts) -> list[Outcome]:
+def empty_password(facts: Facts) -> list[Verdict]:
     empty = sorted(name for name, state in facts.shadow().items() if state == "empty")
     if not empty:
         return [passed("/etc/shadow", "no account with an empty password")]
@@ -19,7 +19,7 @@ def empty_password(facts: Facts) -> list[Outcome]:
 
 
 @check("H06.2", needs=("passwd",), resource="/etc/passwd")
-def extra_uid0(facts: Facts) -> list[Outcome]:
+def extra_uid0(facts: Facts) -> list[Verdict]:
     extra = [a for a in facts.accounts() if a.uid == 0 and a.name != "root"]
     if not extra:
         return [passed("/etc/passwd", "only root has uid 0")]
@@ -35,7 +35,7 @@ def _read_by_sudo(path: str) -> bool:
 
 
 @check("H06.3", needs=("sudoers", "packages"), resource="/etc/sudoers")
-def nopasswd_sudo(facts: Facts) -> list[Outcome]:
+def nopasswd_sudo(facts: Facts) -> list[Verdict]:
     if "sudo" not in facts.packages():
         return [not_applicable("/etc/sudoers", "sudo is not installed")]
     outcomes = []
@@ -47,7 +47,7 @@ def nopasswd_sudo(facts: Facts) -> list[Outcome]:
 
 
 @check("H06.4", needs=("passwd", "shadow"), resource="/etc/passwd")
-def system_accounts_with_login(facts: Facts) -> list[Outcome]:
+def system_accounts_with_login(facts: Facts) -> list[Verdict]:
     shadow = facts.shadow()
     risky = [a for a in facts.accounts() if 0 < a.uid < 1000 and a.can_log_in and shadow.get(a.name) == "set"]
     if not risky:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
 from hisguard.scanners.config.checks.credstore import store_expected
-from hisguard.scanners.config.facts import Facts, credstore_dir
-from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts, credstore_dir
 
 IDENTITY_FILES = ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 DEFAULT_RETENTION_DAYS = policy_default("hisguard_log_retention_days")  # QD-326: six months
@@ -49,7 +49,7 @@ def is_watched(path: str, watches: list[tuple[str, bool, str]]) -> bool:
 
 
 @check("H08.1", needs=("units", "packages"), resource="service:auditd")
-def auditd_running(facts: Facts) -> Outcome:
+def auditd_running(facts: Facts) -> Verdict:
     resource = "service:auditd"
     if facts.container:
         return not_applicable(resource, f"auditd cannot run in a container ({facts.container})")
@@ -62,7 +62,7 @@ def auditd_running(facts: Facts) -> Outcome:
 
 
 @check("H08.2", needs=("audit_rules",), resource="audit:identity-files")
-def identity_rules(facts: Facts) -> Outcome:
+def identity_rules(facts: Facts) -> Verdict:
     resource = "audit:identity-files"
     watches = watched_paths(facts.text("audit_rules"))
     missing = [path for path in IDENTITY_FILES if not is_watched(path, watches)]
@@ -72,7 +72,7 @@ def identity_rules(facts: Facts) -> Outcome:
 
 
 @check("H08.3", needs=("audit_rules", "credstore"), resource="audit:credential-store")
-def credential_store_rules(facts: Facts) -> Outcome:
+def credential_store_rules(facts: Facts) -> Verdict:
     resource = "audit:credential-store"
     directory = credstore_dir(facts.target)
     if facts.section("credstore").exit_status == 3 and not store_expected(facts.target):
@@ -87,7 +87,7 @@ def _journal(facts: Facts) -> dict[str, str]:
 
 
 @check("H08.4", needs=("journald", "journal_dir"), resource="journald:Storage")
-def journal_persistent(facts: Facts) -> Outcome:
+def journal_persistent(facts: Facts) -> Verdict:
     resource = "journald:Storage"
     storage = _journal(facts).get("Storage", "auto")
     has_dir = facts.text("journal_dir").strip() == "present"
@@ -103,7 +103,7 @@ def journal_persistent(facts: Facts) -> Outcome:
 
 
 @check("H08.5", needs=("journald",), resource="journald:MaxRetentionSec")
-def journal_retention(facts: Facts) -> Outcome:
+def journal_retention(facts: Facts) -> Verdict:
     resource = "journald:MaxRetentionSec"
     days = facts.target.var("hisguard_log_retention_days", DEFAULT_RETENTION_DAYS)
     wanted = int(days) if str(days).isdigit() else DEFAULT_RETENTION_DAYS

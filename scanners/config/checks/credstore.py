@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts, credstore_dir
-from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts, credstore_dir
 from hisguard.scanners.inventory import HostTarget
 
 DIR_FORBIDDEN = 0o7027  # group write, any "other" bit, setuid/setgid/sticky
@@ -44,7 +44,7 @@ def _group_ok(facts: Facts, group: str) -> bool:
 
 
 @check("H13.1", needs=("credstore",), resource="credential-store")
-def store_directory(facts: Facts) -> Outcome:
+def store_directory(facts: Facts) -> Verdict:
     directory = credstore_dir(facts.target)
     listing = _listing(facts)
     if listing is None:
@@ -70,7 +70,7 @@ def store_directory(facts: Facts) -> Outcome:
 
 
 @check("H13.2", needs=("credstore",), resource="credential-store")
-def store_files(facts: Facts) -> list[Outcome]:
+def store_files(facts: Facts) -> list[Verdict]:
     directory = credstore_dir(facts.target)
     listing = _listing(facts)
     if listing is None:

@@ -6,8 +6,8 @@ Only configuration is read; the scanner never logs in to a database.
 from __future__ import annotations
 
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, errored, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts
 
 DB_PORTS = {
     5432: "PostgreSQL",
@@ -40,7 +40,7 @@ def _database(socket: parsers.Socket) -> str | None:
 
 
 @check("H03.1", needs=("listen",), resource="database:listen")
-def listening_everywhere(facts: Facts) -> list[Outcome]:
+def listening_everywhere(facts: Facts) -> list[Verdict]:
     databases = [(s, db) for s in facts.sockets() if s.proto == "tcp" and (db := _database(s))]
     if not databases:
         return [not_applicable("database:listen", "no database server listening")]
@@ -58,8 +58,8 @@ def listening_everywhere(facts: Facts) -> list[Outcome]:
 
 
 @check("H03.2", needs=("pg_hba", "mysql", "redis", "mongod", "listen"), resource="database:auth")
-def no_password_rules(facts: Facts) -> list[Outcome]:
-    outcomes: list[Outcome] = []
+def no_password_rules(facts: Facts) -> list[Verdict]:
+    outcomes: list[Verdict] = []
     seen_config = False
     for path, line, content in parsers.grep_lines(facts.text("pg_hba")):
         seen_config = True
@@ -88,7 +88,7 @@ def no_password_rules(facts: Facts) -> list[Outcome]:
     return [passed("database:auth", "no rule lets a client in without a password")]
 
 
-def _redis(facts: Facts) -> list[Outcome]:
+def _redis(facts: Facts) -> list[Verdict]:
     text = facts.text("redis")
     if not text.strip() or "requirepass set" in text:
         return []
@@ -99,7 +99,7 @@ def _redis(facts: Facts) -> list[Outcome]:
     return [failed(path, f"Redis without requirepass listening on {exposed[0].address}:6379", "redis-nopass")]
 
 
-def _mongo(text: str) -> list[Outcome]:
+def _mongo(text: str) -> list[Verdict]:
     values = {content.strip().split(":", 1)[0].strip(): content for _, _, content in parsers.grep_lines(text)}
     authorization = values.get("authorization", "")
     bind_all = "bindIpAll" in values and "true" in values["bindIpAll"].lower()
@@ -119,7 +119,7 @@ def _mongo(text: str) -> list[Outcome]:
 
 
 @check("H03.3", needs=("pg_default_pw",), resource="database:default-password")
-def default_passwords(facts: Facts) -> list[Outcome]:
+def default_passwords(facts: Facts) -> list[Verdict]:
     resource = "database:default-password"
     section = facts.section("pg_default_pw")
     if section.exit_status == 4:

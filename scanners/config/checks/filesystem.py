@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, errored, failed, passed
+from hisguard.scanners.config.model import Verdict, check, errored, failed, passed
+from hisguard.scanners.config.snapshot import Facts
 
 NOT_SYSTEM = ("/tmp/", "/var/tmp/", "/dev/shm/", "/home/")
 MAX_FINDINGS = 50
@@ -73,7 +73,7 @@ def _partial(facts: Facts) -> str | None:
     return {"timeout": "find ran out of time (20 s)", "truncated": "listing cut at 2000 entries"}.get(state)
 
 
-def _outcomes(facts: Facts, resource: str, found: list[Outcome], clean: str) -> list[Outcome]:
+def _outcomes(facts: Facts, resource: str, found: list[Verdict], clean: str) -> list[Verdict]:
     partial = _partial(facts)
     if found:
         return [replace(o, details={**o.details, "partial": partial}) if partial else o for o in found]
@@ -83,7 +83,7 @@ def _outcomes(facts: Facts, resource: str, found: list[Outcome], clean: str) -> 
 
 
 @check("H14.1", needs=("fs_perms",), resource="filesystem:world-writable")
-def world_writable(facts: Facts) -> list[Outcome]:
+def world_writable(facts: Facts) -> list[Verdict]:
     found = [
         e
         for e in _entries(facts, "W")
@@ -107,7 +107,7 @@ def world_writable(facts: Facts) -> list[Outcome]:
 
 
 @check("H14.2", needs=("fs_perms",), resource="filesystem:suid")
-def unexpected_suid(facts: Facts) -> list[Outcome]:
+def unexpected_suid(facts: Facts) -> list[Verdict]:
     allowed = {_merged(str(p)) for p in facts.target.var("hisguard_suid_allowed", []) or []}
     found = [e for e in _entries(facts, "S") if _merged(e.path) not in KNOWN_SUID | allowed]
     outcomes = [

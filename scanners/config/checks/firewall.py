@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import FactError, Outcome, check, failed, passed
+from hisguard.scanners.config.model import FactError, Verdict, check, failed, passed
+from hisguard.scanners.config.snapshot import Facts
 
 FIREWALL_SERVICES = ("nftables.service", "ufw.service", "firewalld.service")
 
@@ -22,7 +22,7 @@ def _drops(chain: parsers.Chain) -> bool:
 
 
 @check("H10.1", needs=("nft", "units"), resource="firewall")
-def firewall_active(facts: Facts) -> Outcome:
+def firewall_active(facts: Facts) -> Verdict:
     resource = "firewall"
     if facts.missing("nft"):
         return failed(resource, "nftables (nft) is not installed: no host firewall", "no-nft")
@@ -41,7 +41,7 @@ def firewall_active(facts: Facts) -> Outcome:
 
 
 @check("H10.2", needs=("nft",), resource="nftables:input")
-def default_drop(facts: Facts) -> Outcome:
+def default_drop(facts: Facts) -> Verdict:
     resource = "nftables:input"
     if facts.missing("nft"):
         return failed(resource, "nftables (nft) is not installed: inbound traffic is accepted", "no-nft")

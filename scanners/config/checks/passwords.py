@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, failed, passed
+from hisguard.scanners.config.model import Verdict, check, failed, passed
+from hisguard.scanners.config.snapshot import Facts
 
 # QD-326: 8+ characters, lock after failed logins, change every 6 months; ND-331: 14 without MFA.
 FLOOR_MIN_LENGTH = 8
@@ -59,7 +59,7 @@ def _quality(facts: Facts) -> dict[str, str] | None:
     return settings
 
 
-def _min_length_outcome(facts: Facts, resource: str, wanted: int) -> Outcome:
+def _min_length_outcome(facts: Facts, resource: str, wanted: int) -> Verdict:
     settings = _quality(facts)
     if settings is None:
         return failed(resource, "pam_pwquality is not used in /etc/pam.d/common-password", "no-pwquality")
@@ -70,20 +70,20 @@ def _min_length_outcome(facts: Facts, resource: str, wanted: int) -> Outcome:
 
 
 @check("H05.1", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
-def min_length_floor(facts: Facts) -> Outcome:
+def min_length_floor(facts: Facts) -> Verdict:
     """QD-326's floor: no password quality at all, or passwords shorter than 8."""
     return _min_length_outcome(facts, "pam:pwquality:minlen", FLOOR_MIN_LENGTH)
 
 
 @check("H05.5", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
-def min_length_target(facts: Facts) -> Outcome:
+def min_length_target(facts: Facts) -> Verdict:
     """ND-331's length without MFA (14), or the facility's own ``hisguard_password_min_length``."""
     value = facts.target.var("hisguard_password_min_length", DEFAULT_MIN_LENGTH)
     return _min_length_outcome(facts, "pam:pwquality:minlen", _int(str(value), DEFAULT_MIN_LENGTH))
 
 
 @check("H05.2", needs=("pam", "pwquality"), resource="pam:pwquality:complexity")
-def complexity(facts: Facts) -> Outcome:
+def complexity(facts: Facts) -> Verdict:
     resource = "pam:pwquality:complexity"
     settings = _quality(facts)
     if settings is None:
@@ -97,7 +97,7 @@ def complexity(facts: Facts) -> Outcome:
 
 
 @check("H05.3", needs=("pam", "faillock"), resource="pam:faillock")
-def lockout(facts: Facts) -> Outcome:
+def lockout(facts: Facts) -> Verdict:
     resource = "pam:faillock"
     args = _module_args(facts, "common-auth", ("pam_faillock.so", "pam_tally2.so"))
     if args is None:
@@ -122,7 +122,7 @@ def lockout(facts: Facts) -> Outcome:
 
 
 @check("H05.4", needs=("login_defs",), resource="login.defs:PASS_MAX_DAYS")
-def aging(facts: Facts) -> Outcome:
+def aging(facts: Facts) -> Verdict:
     resource = "login.defs:PASS_MAX_DAYS"
     limit = _int(str(facts.target.var("hisguard_password_max_days", DEFAULT_MAX_DAYS)), DEFAULT_MAX_DAYS)
     value = parsers.whitespace_values(facts.text("login_defs")).get("PASS_MAX_DAYS", "99999")

@@ -6,8 +6,8 @@ import re
 import time
 from datetime import date
 
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, errored, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, errored, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts
 
 # End of all security support (Debian LTS, Ubuntu standard support), from the projects' pages.
 END_OF_LIFE = {
@@ -42,7 +42,7 @@ def _apt_config(facts: Facts) -> tuple[dict[str, str], list[str]]:
 
 
 @check("H12.1", needs=("packages", "apt_config", "units"), resource="apt:unattended-upgrades")
-def automatic_updates(facts: Facts) -> Outcome:
+def automatic_updates(facts: Facts) -> Verdict:
     resource = "apt:unattended-upgrades"
     if facts.missing("apt_config"):
         return not_applicable(resource, "not an apt-based system")
@@ -64,7 +64,7 @@ def automatic_updates(facts: Facts) -> Outcome:
 
 
 @check("H12.2", needs=("apt_pending", "apt_lists"), resource="apt:pending-security")
-def pending_security(facts: Facts) -> Outcome:
+def pending_security(facts: Facts) -> Verdict:
     resource = "apt:pending-security"
     if facts.missing("apt_pending"):
         return not_applicable(resource, "not an apt-based system")
@@ -91,7 +91,7 @@ def pending_security(facts: Facts) -> Outcome:
 
 
 @check("H12.3", needs=("os",), resource="os:release")
-def end_of_life(facts: Facts) -> Outcome:
+def end_of_life(facts: Facts) -> Verdict:
     resource = "os:release"
     release = facts.os_release()
     distro, version = release.get("ID", ""), release.get("VERSION_ID", "")

@@ -6,8 +6,8 @@ They open a path into the hospital network that bypasses its VPN, firewall and a
 from __future__ import annotations
 
 from hisguard.scanners.catalog.shared import remote_access_tools
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, failed, passed
+from hisguard.scanners.config.model import Verdict, check, failed, passed
+from hisguard.scanners.config.snapshot import Facts
 
 # One list for this check and for role workstation (tag remote_access): scanners/catalog/shared.yml.
 TOOLS = remote_access_tools()
@@ -15,7 +15,7 @@ NAMES = ", ".join(tool.name for tool in TOOLS)
 
 
 @check("H01.1", needs=("packages", "remote_paths", "units"), resource="remote-access")
-def installed(facts: Facts) -> list[Outcome]:
+def installed(facts: Facts) -> list[Verdict]:
     packages = facts.packages()
     present_paths = set(facts.text("remote_paths").split())
     outcomes = []
@@ -42,7 +42,7 @@ def installed(facts: Facts) -> list[Outcome]:
 
 
 @check("H01.2", needs=("listen", "units"), resource="remote-access")
-def running(facts: Facts) -> list[Outcome]:
+def running(facts: Facts) -> list[Verdict]:
     outcomes = []
     for socket in facts.sockets():
         for tool in TOOLS:

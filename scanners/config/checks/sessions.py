@@ -6,8 +6,8 @@ import re
 
 from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts
 
 DEFAULT_MAX_IDLE = policy_default("hisguard_session_timeout_seconds")  # QD-326: idle sessions end
 TMOUT = re.compile(
@@ -32,7 +32,7 @@ def _max_idle(facts: Facts) -> int:
 
 
 @check("H07.1", needs=("tmout",), resource="shell:TMOUT")
-def shell_timeout(facts: Facts) -> Outcome:
+def shell_timeout(facts: Facts) -> Verdict:
     resource = "shell:TMOUT"
     limit = _max_idle(facts)
     settings = []
@@ -59,7 +59,7 @@ def _dconf(facts: Facts) -> dict[str, str]:
 
 
 @check("H07.2", needs=("desktop", "dconf"), resource="dconf:screensaver")
-def screen_lock(facts: Facts) -> Outcome:
+def screen_lock(facts: Facts) -> Verdict:
     resource = "dconf:screensaver"
     if not facts.text("desktop").strip():
         return not_applicable(resource, "no graphical session installed")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, check, failed, not_applicable, passed
+from hisguard.scanners.config.snapshot import Facts
 
 NEEDS = ("sshd",)
 
@@ -30,7 +30,7 @@ def _setting(facts: Facts, key: str) -> str | None:
 
 
 @check("H02.1", needs=NEEDS, resource="sshd:PermitRootLogin")
-def root_password_login(facts: Facts) -> Outcome:
+def root_password_login(facts: Facts) -> Verdict:
     resource = "sshd:PermitRootLogin"
     value = _setting(facts, "permitrootlogin")
     if value is None:
@@ -41,7 +41,7 @@ def root_password_login(facts: Facts) -> Outcome:
 
 
 @check("H02.6", needs=NEEDS, resource="sshd:PermitRootLogin")
-def root_key_login(facts: Facts) -> Outcome:
+def root_key_login(facts: Facts) -> Verdict:
     resource = "sshd:PermitRootLogin"
     value = _setting(facts, "permitrootlogin")
     if value is None:
@@ -52,7 +52,7 @@ def root_key_login(facts: Facts) -> Outcome:
 
 
 @check("H02.2", needs=NEEDS, resource="sshd:PasswordAuthentication")
-def password_login(facts: Facts) -> Outcome:
+def password_login(facts: Facts) -> Verdict:
     resource = "sshd:PasswordAuthentication"
     password = _setting(facts, "passwordauthentication")
     if password is None:
@@ -70,7 +70,7 @@ def password_login(facts: Facts) -> Outcome:
 
 
 @check("H02.3", needs=NEEDS, resource="sshd:algorithms")
-def weak_algorithms(facts: Facts) -> Outcome:
+def weak_algorithms(facts: Facts) -> Verdict:
     resource = "sshd:algorithms"
     if facts.missing("sshd"):
         return not_applicable(resource, "no SSH server (sshd) installed")
@@ -88,7 +88,7 @@ def weak_algorithms(facts: Facts) -> Outcome:
 
 
 @check("H02.4", needs=NEEDS, resource="sshd:PermitEmptyPasswords")
-def empty_passwords(facts: Facts) -> Outcome:
+def empty_passwords(facts: Facts) -> Verdict:
     resource = "sshd:PermitEmptyPasswords"
     value = _setting(facts, "permitemptypasswords")
     if value is None:
@@ -99,7 +99,7 @@ def empty_passwords(facts: Facts) -> Outcome:
 
 
 @check("H02.5", needs=NEEDS, resource="sshd:MaxAuthTries")
-def max_auth_tries(facts: Facts) -> Outcome:
+def max_auth_tries(facts: Facts) -> Verdict:
     resource = "sshd:MaxAuthTries"
     value = _setting(facts, "maxauthtries")
     if value is None:

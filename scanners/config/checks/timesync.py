@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hisguard.scanners.config.facts import Facts
-from hisguard.scanners.config.model import Outcome, check, failed, passed
+from hisguard.scanners.config.model import Verdict, check, failed, passed
+from hisguard.scanners.config.snapshot import Facts
 
 SERVICES = (
     "systemd-timesyncd.service",
@@ -15,7 +15,7 @@ SERVICES = (
 
 
 @check("H09.1", needs=("units",), resource="service:time-sync")
-def time_sync(facts: Facts) -> Outcome:
+def time_sync(facts: Facts) -> Verdict:
     resource = "service:time-sync"
     active = [unit for unit in SERVICES if facts.unit_active(unit)]
     if active:

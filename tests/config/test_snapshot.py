@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from hisguard.scanners.config import sections as sections_module
-from hisguard.scanners.config.facts import Facts, Section, collect, parse_output
 from hisguard.scanners.config.model import FactError
 from hisguard.scanners.config.sections import SECTIONS, build_script
+from hisguard.scanners.config.snapshot import Facts, Section, collect, parse_output
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.transport import CommandResult, LocalTransport
 from tests.config.fakes import ScriptedHost, target
