@@ -1,4 +1,6 @@
-"""Role documentation kept honest: README variable tables generated from meta/argument_specs.yml.
+"""Role documentation kept honest: README tables generated from meta/argument_specs.yml, the
+control areas of scanners/catalog/roles.yml, and (from the check-id registry) the checks each
+area fixes.
 
     python lint/role_docs.py            # rewrite the generated part of each role's README.md
     python lint/role_docs.py --check    # fail (exit 1) if a README is stale or a role disagrees
@@ -19,9 +21,10 @@ from typing import Any
 
 import yaml
 
+from hisguard.scanners.catalog import ids, roles
+
 REPO = Path(__file__).resolve().parent.parent
 ROLES = REPO / "roles"
-CATALOG = REPO / "scanners" / "catalog" / "roles.yml"
 BEGIN = "<!-- BEGIN GENERATED FROM meta/argument_specs.yml: python lint/role_docs.py -->"
 END = "<!-- END GENERATED -->"
 # Variables a role documents but does not define: they come from the inventory.
@@ -54,8 +57,11 @@ def _default(value: Any) -> str:
 
 def render(role: str, specs: dict[str, Any], tags: dict[str, str]) -> str:
     main = specs["argument_specs"]["main"]
-    lines = [BEGIN, "", "### Control areas", "", "| tag | on/off variable |", "|---|---|"]
-    lines += [f"| `{tag}` | `{toggle}` |" for tag, toggle in tags.items()]
+    lines = [BEGIN, "", "### Control areas", "", "| tag | on/off variable | fixes |", "|---|---|---|"]
+    for tag, toggle in tags.items():
+        # The check-id registry says which catalog entries name this role and tag as their fix.
+        fixes = ", ".join(ids.closed_by(role, tag)) or "-"
+        lines.append(f"| `{tag}` | `{toggle}` | {fixes} |")
     lines += ["", "### Variables", "", "| variable | type | default | description |", "|---|---|---|---|"]
     for name, option in main["options"].items():
         kind = option.get("type", "str")
@@ -101,9 +107,9 @@ def problems(role: str, tags: dict[str, str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
-    catalog = _load(CATALOG)
     failures: list[str] = []
-    for role, tags in catalog.items():
+    for role, areas in roles().items():
+        tags = dict(areas)
         base = ROLES / role
         spec_file = base / "meta" / "argument_specs.yml"
         readme = base / "README.md"
