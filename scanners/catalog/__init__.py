@@ -63,13 +63,15 @@ class CheckMeta:
         line: int | None = None,
         column: int | None = None,
         details: Mapping[str, Any] | None = None,
+        key: bytes | None = None,
     ) -> Finding:
         """The one way a scanner turns this entry into a finding.
 
         ``material`` identifies the problem (it may be a raw secret): only its keyed fingerprint
         is kept. ``shown_resource`` is what the finding displays when it differs from the
         resource the fingerprint identifies (a path that is not valid UTF-8, escaped).
-        ``severity`` and ``title`` override the catalog's where a scanner refines them.
+        ``severity`` and ``title`` override the catalog's where a scanner refines them; ``key``
+        replaces the installation key (synthetic data that must not create one).
         """
         return Finding(
             check_id=self.id,
@@ -79,7 +81,7 @@ class CheckMeta:
             host=host,
             resource=resource if shown_resource is None else shown_resource,
             title=title or self.title,
-            fingerprint=fingerprint(self.id, host, resource, material),
+            fingerprint=fingerprint(self.id, host, resource, material, key=key),
             scanner=scanner,
             evidence=evidence,
             rationale=self.rationale,

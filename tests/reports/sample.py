@@ -34,14 +34,7 @@ class SampleCheck:
     meta: CheckMeta
     scanner: str
     where: str  # "server", "workstation", "any", "db", "scan"
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
-    @property
-    def family(self) -> str:
-        return ids.family(self.meta.id)
+    family: str  # the entry's family (H02 for H02.1): what the sample's evidence depends on
 
 
 # The catalog entries the sample fails, and on which kind of host; metadata comes from the catalogs.
@@ -73,7 +66,7 @@ SAMPLED = (
 
 def _sampled() -> tuple[SampleCheck, ...]:
     entries = ids.entries()
-    return tuple(SampleCheck(entries[cid], ids.catalog_of(cid), where) for cid, where in SAMPLED)
+    return tuple(SampleCheck(entries[c], ids.catalog_of(c), where, ids.family(c)) for c, where in SAMPLED)
 
 
 CHECKS = _sampled()
@@ -232,17 +225,18 @@ def _finding(
     evidence: str,
     details: dict[str, Any],
 ) -> Finding:
-    finding = check.meta.finding(
+    # A fixed sample key: generating a sample never creates an installation key.
+    return check.meta.finding(
         scanner=check.scanner,
         facility=code,
         host=host,
         resource=resource,
+        material=evidence,
         evidence=evidence,
         line=line,
         details=details,
+        key=SAMPLE_KEY,
     )
-    # A fixed sample key: generating a sample never creates an installation key.
-    return replace(finding, fingerprint=fingerprint(check.id, host, resource, evidence, key=SAMPLE_KEY))
 
 
 def _presence(rng: random.Random, scans: int, now: bool) -> tuple[bool, ...]:
@@ -274,7 +268,7 @@ def _candidates(
     # ``per_host`` findings whatever the subset.
     keep = rng.uniform(0.1, 0.9)
     forced = (*REPEATABLE, *must_fail)
-    failing = [c for c in CHECKS if rng.random() < keep or any(ids.covers(m, c.id) for m in forced)]
+    failing = [c for c in CHECKS if rng.random() < keep or any(ids.covers(m, c.meta.id) for m in forced)]
     for host in hosts:
         applicable = [c for c in failing if _applies(c, _role_of(host))]
         # ``per_host`` problems open now, and a tenth more that earlier scans saw and are fixed.
@@ -326,7 +320,7 @@ def facility_runs(
         replace(
             _finding(check, info.code, host, "-", None, "", {}),
             status=Status.PASS,
-            fingerprint=fingerprint(check.id, host, "pass", key=SAMPLE_KEY),
+            fingerprint=fingerprint(check.meta.id, host, "pass", key=SAMPLE_KEY),
         )
         for host in names
         for check in [c for c in CHECKS if c.scanner == "config" and _applies(c, _role_of(host))][
@@ -390,5 +384,5 @@ def _errored(code: str, host: str) -> Finding:
     return replace(
         _finding(check, code, host, "auditd", None, "auditctl -s: permission denied", {}),
         status=Status.ERROR,
-        fingerprint=fingerprint(check.id, host, "auditd-error", key=SAMPLE_KEY),
+        fingerprint=fingerprint(check.meta.id, host, "auditd-error", key=SAMPLE_KEY),
     )
