@@ -17,6 +17,7 @@ from hisguard.scanners.inventory import HostTarget, Secret
 from hisguard.scanners.transport import SshTransport, open_transport
 
 ADMIN = "hisadmin"
+SSH_PORT = 22
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def lab_target(address: str) -> HostTarget:
         name=address,
         facility="",
         address=address,
-        port=22,
+        port=SSH_PORT,
         user=ADMIN,
         key_file=str(CLIENT_KEY),
         groups=(),
