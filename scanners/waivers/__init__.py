@@ -9,6 +9,10 @@ the risk, why, under which ticket and until when (inclusive, Vietnam time). Waiv
 A waived finding keeps its place in the run, the store and the report with status ``waived``
 and ``details["waiver"]``; after expiry the finding stays failing and carries
 ``details["waiver_expired"]`` so the report can say that an acceptance lapsed.
+
+A broken waiver stops a scan command (exit 2) so whoever edited it sees it at once; with
+``HISGUARD_WAIVERS=lenient`` (set by the scheduled scan's unit) it is skipped instead and each
+problem becomes an error entry of the run (``waive_runs`` in :mod:`scanners.waivers.source`).
 """
 
 from hisguard.scanners.waivers.apply import apply_waivers, today_in_vietnam
