@@ -595,7 +595,7 @@ def _ports(value: Any, where: str) -> tuple[int, ...]:
     for item in value:
         try:
             port = int(item)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InventoryError(f"{where}: hisguard_allowed_tcp_ports: {item!r} is not a port") from None
         if not 0 < port < 65536:
             raise InventoryError(f"{where}: hisguard_allowed_tcp_ports: {port} is out of range")
@@ -609,7 +609,7 @@ def _host_target(host: Any, code: str, wanted: dict[str, Any], raw: Any, source:
     given = wanted.get("ansible_port")
     try:
         port = 22 if given is None or given == "" else int(given)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InventoryError(f"{source}: host {host.name}: ansible_port is not a number") from None
     if isinstance(given, bool) or not 0 < port < 65536:
         raise InventoryError(f"{source}: host {host.name}: ansible_port {given!r} is not a port (1-65535)")
@@ -656,7 +656,7 @@ def _facility(code: str, plain: dict[str, Any], raw: Any, hosts: list[HostTarget
         raise InventoryError(f"{where('facility_networks')}: facility_{code} has no facility_networks")
     try:
         review_months = int(plain.get("hisguard_review_period_months", 6))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InventoryError(
             f"{where('hisguard_review_period_months')}: hisguard_review_period_months is not a number"
         ) from None

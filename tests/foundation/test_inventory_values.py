@@ -57,6 +57,9 @@ REFUSED = {
     "port zero": ("", ", ansible_port: 0", "ansible_port 0 is not a port (1-65535)"),
     "port too big": ("", ", ansible_port: 70000", "ansible_port 70000 is not a port"),
     "port negative": ("", ", ansible_port: -22", "ansible_port -22 is not a port"),
+    "port infinite": ("", ", ansible_port: .inf", "ansible_port is not a number"),
+    "review period infinite": ("hisguard_review_period_months: .inf", "", "is not a number"),
+    "allowed port not a number": ("hisguard_allowed_tcp_ports: [.nan]", "", "is not a port"),
 }
 
 
