@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-VERSION = 2  # bump when the generated corpus changes
+VERSION = 3  # bump when the generated corpus changes
 
 PORTAL_HOSTS = ["egw.baohiemxahoi.gov.vn", "gdbhyt.baohiemxahoi.gov.vn", "daotaoegw.baohiemxahoi.gov.vn"]
 EGW_CALLS = [
@@ -285,8 +285,17 @@ def sql_ssms_kv(g: Gen) -> Doc:
     go = g.chance(0.7)
     into = "INTO " if g.chance(0.3) else ""
 
+    # A vendor's upgrade script sets the same parameters with UPDATE or a stored procedure.
+    statement = g.pick(["insert", "insert", "insert", "update", "exec-named", "exec"])
+
     def row(k: str, v: str, note: str) -> str:
         value = "NULL" if v is None else f"{n}'{v}'"
+        if statement == "update":
+            return f"UPDATE [dbo].[{table}] SET [{value_col}] = {value} WHERE [{name_col}] = {n}'{k}'"
+        if statement == "exec-named":
+            return f"EXEC [dbo].[sp_CapNhat{table}] @{name_col} = {n}'{k}', @{value_col} = {value}"
+        if statement == "exec":
+            return f"EXEC dbo.sp_SetThamSo {n}'{k}', {value}"
         return f"INSERT {into}[dbo].[{table}] ([{name_col}], [{value_col}], [{extra}]) VALUES ({n}'{k}', {value}, {n}'{note}')"
 
     code = g.code()
@@ -699,7 +708,19 @@ def js_bundle(g: Gen) -> Doc:
 def code_constants(g: Gen) -> Doc:
     """Constants and getters that return a literal: C#, Java, PHP, JS/TS, Python, VB."""
     lang = g.pick(
-        ["cs", "java", "php", "ts", "py", "vb", "java-getter", "cs-getter", "py-getter", "js-getter"]
+        [
+            "cs",
+            "java",
+            "php",
+            "ts",
+            "py",
+            "vb",
+            "java-getter",
+            "cs-getter",
+            "py-getter",
+            "js-getter",
+            "http-client",
+        ]
     )
     secret, kind = g.secret()
     user = g.user()
@@ -768,6 +789,22 @@ def code_constants(g: Gen) -> Doc:
         )
         doc.secret(f'    Public Const {g.key("password", "camel")} As String = "{secret}"', kind)
         doc.add("End Module")
+    elif lang == "http-client":
+        doc = Doc(
+            f"{g.folder('opt/his/app', 'src/HIS.Api', 'home/dev/tool')}/{g.pick(['egw_client.py', 'EgwClient.cs', 'EgwClient.java'])}",
+            "code-constants",
+        )
+        if doc.rel.endswith(".py"):
+            doc.add("import requests", f"URL = '{url}'")
+            line = f'resp = requests.post(URL, auth=("{user}", "{secret}"), timeout=30)'
+        elif doc.rel.endswith(".cs"):
+            doc.add(f'private const string Url = "{url}";')
+            line = f'var handler = new HttpClientHandler {{ Credentials = new NetworkCredential("{user}", "{secret}") }};'
+        else:
+            doc.add(f'private static final String URL = "{url}";')
+            line = f'Request req = new Request.Builder().url(URL).header("Authorization", Credentials.basic("{user}", "{secret}")).build();'
+        doc.secret(line, kind)
+        doc.add(f"# {g.words(5)}" if doc.rel.endswith(".py") else f"// {g.words(5)}")
     elif lang == "java-getter":
         doc = Doc(
             f"src/main/java/vn/his/service/{g.pick(['InsuranceService', 'BhytService', 'EgwClient'])}.java",

@@ -74,6 +74,14 @@ RETURN_INLINE = re.compile(r"(?:\breturn\s+|=>\s*)(?P<val>" + QUOTED + r")\s*;?\
 # of the value is in a sibling member.
 NAMED_MEMBER = re.compile(r"[\"'](?:key|name)[\"']\s*:\s*[\"'](?P<name>[^\"'\n]{1,100})[\"']")
 NETRC_TOKEN = re.compile(r"\S+")
+# A user and a password given together to an HTTP client: requests' auth=("u", "p"),
+# HTTPBasicAuth("u", "p"), .NET NetworkCredential("u", "p"), Java setBasicAuth / okhttp
+# Credentials.basic("u", "p"), PowerShell PSCredential("u", ...) is the SecureString case.
+CREDENTIAL_PAIR = re.compile(
+    r"(?:\bauth\s*=\s*\(|\b(?:HTTPBasicAuth|HTTPDigestAuth|NetworkCredential|UsernamePasswordCredentials|"
+    r"setBasicAuth|basicAuth|BasicAuth|basic)\s*\()\s*(?P<user>" + QUOTED + r"|[A-Za-z_][\w.]*)\s*,"
+    r"\s*(?P<val>" + QUOTED + r")"
+)
 PIPE_TAIL = re.compile(r"\|[^\s,;\"'<>)}\]|]+")
 QUERY_TAIL = re.compile(r"&[A-Za-z_][\w.\-\[\]]*=")
 NESTED_ASSIGN = re.compile(r"[A-Za-z_][\w.]*=\S")
@@ -154,6 +162,19 @@ def _all(line: str, keep: Callable[[str], bool] | None = None) -> Iterator[Pair]
             value, quoted = unquote(match.group("val"))
             yield Pair(
                 "ConvertTo-SecureString", value, _value_offset(match, "val", quoted), quoted, "securestring"
+            )
+    if "(" in line and ("uth" in line or "redential" in line or "asic" in line):
+        for match in CREDENTIAL_PAIR.finditer(line):
+            user, user_quoted = unquote(match.group("user"))
+            value, quoted = unquote(match.group("val"))
+            user = user if user_quoted else ""  # auth=(USERNAME, "literal"): the user is read elsewhere
+            yield Pair(
+                "credential pair",
+                value,
+                _value_offset(match, "val", quoted),
+                quoted,
+                "credential-pair",
+                username=user,
             )
     if "uthorization" in line or "UTHORIZATION" in line:
         for match in AUTH_HEADER.finditer(line):

@@ -101,6 +101,10 @@ FIELD_NAME = re.compile(r"^[A-Za-z_][\w.\-]{0,100}$")
 SIBLING_SPAN = 8
 NEAR_SPAN = 20
 HAR_LOOKBACK = 400
+SQL_STATEMENT = re.compile(r"^\s*(?:insert|update|exec|execute|replace)\s", re.I)
+URL_HOST = re.compile(r"https?://([\w.\-]+)")
+# Hosts an API client's own files name (schemas), not a target.
+TOOLING_HOSTS = frozenset(["schema.getpostman.com", "json-schema.org", "schema.postman.com"])
 CONNECTION_STRING = re.compile(
     r"(?i)(?:data source|server|host|initial catalog|database|uid|user id|provider)\s*=[^;\n]*;"
 )
@@ -108,7 +112,7 @@ NAMED_MEMBER = re.compile(
     r"[\"'](?:name|system|type|service|key)[\"']\s*:\s*[\"'](?P<name>[^\"'\n]{1,60})[\"']"
 )
 SYSTEM_VALUE = re.compile(r"(?i)[\"'](?:type|system|service)[\"']\s*:")
-NEAR_SYNTAXES = frozenset(["getter", "securestring", "named-value"])
+NEAR_SYNTAXES = frozenset(["getter", "securestring", "named-value", "credential-pair"])
 # user<sep>secret in one value: ":" and "|" always, "/" only after a portal user (it is in paths too).
 COMBINED_SEPARATORS = (":", "|", "/")
 ANCESTOR_LINES = 300
@@ -316,8 +320,10 @@ class _FileJudge:
                 if name:
                     pair = Pair(name, pair.value, pair.column, pair.quoted, "named-value", pair.parent)
             yield from self._pair(index, line, pair)
-        if ("\t" in text or "," in text or ";" in text or "|" in text) and (
-            segments is not None or gate.may_name_portal(text, norm)
+        if (
+            ("\t" in text or "," in text or ";" in text or "|" in text)
+            and not SQL_STATEMENT.match(text)  # a SQL statement's values are read by the SQL parser
+            and (segments is not None or gate.may_name_portal(text, norm))
         ):
             yield from self._fields(index, line, segments)
 
@@ -363,8 +369,9 @@ class _FileJudge:
             # the label ("userinfo" reads as a user name).
             kc = NO_KEY
             kind = None
-        if pair.syntax == "securestring":
-            kind = "password"  # ConvertTo-SecureString "literal" -AsPlainText
+        if pair.syntax in ("securestring", "credential-pair"):
+            # ConvertTo-SecureString "literal" -AsPlainText; auth=("user", "literal")
+            kind = "password"
         if kind is None:
             cookie = pair.syntax == "cookie" and self.j.host_class(pair.parent)
             stored = pair.key.lower() == "value" and self.storage_state and self.file_has_portal_host
@@ -510,7 +517,20 @@ class _FileJudge:
             # A getter's body, a SecureString, a member of an array of named values: the portal
             # is named a few lines away (the class's URL constant, the environment's baseUrl).
             return True
+        if pair.syntax == "named-value" and self._only_portal_urls():
+            # An API client's environment is one target: its baseUrl, however far up, is the
+            # context of every variable, when no other host appears in the file.
+            return True
         return self.path_portal
+
+    def _only_portal_urls(self) -> bool:
+        if not self.file_has_portal_host:
+            return False
+        for match in URL_HOST.finditer(self._joined_lower):
+            host = match.group(1)
+            if not self.j.host_class(host) and host not in TOOLING_HOSTS:
+                return False
+        return True
 
     def _har_request_is_portal(self, index: int) -> bool:
         """In an HTTP archive everything of an entry (headers, body, response) belongs to the
@@ -681,8 +701,11 @@ class _FileJudge:
         if self.suffix in TABLE_SUFFIXES:
             yield from self._cells(sql.csv_cells(numbered, PurePosixPath(self.path).stem))
         low = self._joined_lower
-        if ("insert" not in low and "copy " not in low) or not any(
-            ("insert" in ln.text[:30].lower() or "copy " in ln.text[:10].lower()) for ln in self.lines
+        if not any(word in low for word in ("insert", "copy ", "update", "exec")) or not any(
+            "insert" in ln.text[:30].lower()
+            or "copy " in ln.text[:10].lower()
+            or ln.text.lstrip()[:7].lower().startswith(("update ", "exec ", "execute"))
+            for ln in self.lines
         ):
             return
         yield from self._cells(sql.cells(numbered))

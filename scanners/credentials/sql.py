@@ -19,6 +19,17 @@ INSERT = re.compile(
     re.I,
 )
 COPY = re.compile(r"^\s*copy\s+(?P<name>[`\"\[\]\w.]+)\s*\((?P<cols>[^)]*)\)\s*from\s+stdin", re.I)
+# UPDATE t SET col = v[, ...] [WHERE key = v]; EXEC proc @Name = v, ... (or positional values);
+# INSERT INTO t (cols) SELECT v, v [UNION ALL SELECT v, v]: statements vendors' scripts set
+# parameters with.
+UPDATE = re.compile(r"^\s*update\s+(?P<name>[`\"\[\]\w.]+)\s+set\s+", re.I)
+ASSIGNED = re.compile(r"(?P<col>@?[`\"\[]?[A-Za-z_]\w*[`\"\]]?)\s*=\s*", re.I)
+NAMED_PARAM = re.compile(r"\s*@\w+\s*=")
+EXEC = re.compile(r"^\s*exec(?:ute)?\s+(?P<name>[`\"\[\]\w.]+)\s+", re.I)
+INSERT_SELECT = re.compile(
+    r"^\s*insert\s+(?:into\s+)?(?P<name>[`\"\[\]\w.]+)\s*\((?P<cols>[^)]*)\)\s*select\s+", re.I
+)
+UNION_SELECT = re.compile(r"\s+union(?:\s+all)?\s+select\s+", re.I)
 COLUMN_DEF = re.compile(r"^\s*[`\"\[]?(?P<col>[A-Za-z_]\w*)[`\"\]]?\s+\w+")
 CONSTRAINT = re.compile(r"^\s*(?:primary|unique|key|constraint|index|foreign|check|fulltext)\b", re.I)
 
@@ -92,6 +103,11 @@ def cells(lines: Sequence[tuple[int, str]]) -> Iterator[Cell]:
                         yield Cell(row_no, offset, column_name, value, True, name, row_pairs)
                     offset += len(value) + 1
                 index += 1
+            continue
+        special = _update(number, text) or _exec(number, text) or _insert_select(number, text)
+        if special:
+            yield from special
+            index += 1
             continue
         insert = INSERT.match(text)
         if insert:
@@ -196,3 +212,109 @@ def csv_cells(lines: Sequence[tuple[int, str]], table: str) -> Iterator[Cell]:
                 quoted = column > 0 and text[column - 1] == '"'
                 yield Cell(number, column, column_name, value, quoted, table, row_pairs)
                 offset = column + len(value)
+
+
+def _scalar(text: str, i: int) -> tuple[int, int, str, bool]:
+    """One SQL value at ``i``: (start of its text, end, value, quoted); N'..' and '' escapes."""
+    n = len(text)
+    if text[i] in "Nn" and i + 1 < n and text[i + 1] == "'":
+        i += 1
+    if text[i] in "'\"":
+        quote = text[i]
+        j = i + 1
+        buf = []
+        while j < n:
+            if text[j] == quote:
+                if j + 1 < n and text[j + 1] == quote:
+                    buf.append(quote)
+                    j += 2
+                    continue
+                break
+            buf.append(text[j])
+            j += 1
+        return i + 1, j + 1, "".join(buf), True
+    j = i
+    while j < n and text[j] not in ",;" and not text[j].isspace():
+        j += 1
+    return i, j, text[i:j], False
+
+
+def _named(number: int, text: str, start: int, table: str) -> list[Cell]:
+    """``col = value`` pairs from ``start`` on (SET and WHERE of an UPDATE, EXEC's @params)."""
+    found: list[tuple[str, int, str, bool]] = []
+    pos = start
+    while True:
+        match = ASSIGNED.search(text, pos)
+        if not match or match.end() >= len(text):
+            break
+        col_start, end, value, quoted = _scalar(text, match.end())
+        name = match.group("col").lstrip("@").strip('`"[]').lower()
+        found.append((name, col_start, value, quoted))
+        pos = max(end, match.end() + 1)
+    row = tuple((name, value) for name, _, value, _ in found)
+    return [Cell(number, column, name, value, quoted, table, row) for name, column, value, quoted in found]
+
+
+def _update(number: int, text: str) -> list[Cell] | None:
+    match = UPDATE.match(text)
+    if not match:
+        return None
+    return _named(number, text, match.end(), table_name(match.group("name")))
+
+
+def _exec(number: int, text: str) -> list[Cell] | None:
+    """EXEC proc @MaThamSo = N'..', @GiaTri = N'..'; or EXEC proc N'KEY', N'value' (a key and its value)."""
+    match = EXEC.match(text)
+    if not match:
+        return None
+    table = table_name(match.group("name"))
+    if NAMED_PARAM.match(text, match.end()):
+        return _named(number, text, match.end(), table)
+    values = _list(text, match.end(), len(text))
+    if len(values) < 2:
+        return []
+    (_, key, _), (column, value, quoted) = values[0], values[1]
+    row = (("key", key), ("value", value))
+    return [
+        Cell(number, column, "value", value, quoted, table, row),
+        Cell(number, 0, "key", key, True, table, row),
+    ]
+
+
+def _insert_select(number: int, text: str) -> list[Cell] | None:
+    match = INSERT_SELECT.match(text)
+    if not match:
+        return None
+    cols = _columns(match.group("cols"))
+    table = table_name(match.group("name"))
+    cells: list[Cell] = []
+    bounds = [match.end()]
+    ends = []
+    for union in UNION_SELECT.finditer(text, match.end()):
+        ends.append(union.start())
+        bounds.append(union.end())
+    ends.append(len(text))
+    for start, end in zip(bounds, ends, strict=True):
+        values = _list(text, start, end)
+        row = tuple((col, value) for col, (_, value, _) in zip(cols, values, strict=False))
+        cells.extend(
+            Cell(number, column, col, value, quoted, table, row)
+            for col, (column, value, quoted) in zip(cols, values, strict=False)
+        )
+    return cells
+
+
+def _list(text: str, start: int, end: int) -> list[tuple[int, str, bool]]:
+    """A comma-separated list of values between ``start`` and ``end``."""
+    values = []
+    i = start
+    while i < end:
+        if text[i] in " \t,":
+            i += 1
+            continue
+        if text[i] == ";":
+            break
+        column, stop, value, quoted = _scalar(text, i)
+        values.append((column, value, quoted))
+        i = stop
+    return values

@@ -457,6 +457,76 @@ POSITIVES: dict[str, tuple[str, str | bytes, set[tuple[int, str]]]] = {
         ),
         {(11, "password_hash")},
     ),
+    # --- parameters set by statements, credentials handed to HTTP clients ----------------------------
+    "sql-update": (
+        "script/capnhat.sql",
+        "UPDATE [dbo].[HT_ThamSo] SET [GiaTri] = N'Up7#aa11' WHERE [MaThamSo] = N'MATKHAU_BHXH'\nGO\nupdate cau_hinh set gia_tri='"
+        + MD5_LOW
+        + "' where ma='PASS_BHYT';\n",
+        {(1, "password"), (3, "password_hash")},
+    ),
+    "sql-exec": (
+        "script/thamso.sql",
+        "EXEC dbo.sp_CapNhatThamSo @MaThamSo = N'MATKHAU_BHXH', @GiaTri = N'Ex2#ee55'\nGO\nEXEC dbo.sp_SetThamSo N'BHYT_PASSWORD', N'Ex3#ff66'\nGO\n",
+        {(1, "password"), (3, "password")},
+    ),
+    "sql-insert-select": (
+        "script/seed.sql",
+        "INSERT INTO dbo.SYS_CONFIG (code, value) SELECT N'EGW_PASSWORD', N'Sl1#dd44' UNION ALL SELECT N'EGW_USER', N'75123_BV'\n",
+        {(1, "password")},
+    ),
+    "requests-auth": (
+        "tool/client.py",
+        'import requests\nr = requests.post("https://egw.baohiemxahoi.gov.vn/api/token/take", auth=("75123_BV", "Au3#ff66"))\n',
+        {(2, "password")},
+    ),
+    "requests-auth-variable-user": (
+        "tool/client2.py",
+        'USER = os.environ["BHXH_USER"]\nr = requests.post("https://egw.baohiemxahoi.gov.vn/api/token/take", auth=(USER, "Au4#gg77"))\n',
+        {(2, "password")},
+    ),
+    "network-credential": (
+        "src/Client.cs",
+        'var url = "https://egw.baohiemxahoi.gov.vn/api/token/take";\nvar cred = new NetworkCredential("75123_BV", "Nc4#gg77");\n',
+        {(2, "password")},
+    ),
+    "ps-dollar-literal": (
+        "scripts/t.ps1",
+        "$uri = 'https://egw.baohiemxahoi.gov.vn/api/token/take'\n$body = @{ username = '75123_BV'; password = '$Yy4IE8' } | ConvertTo-Json\n",
+        {(2, "password")},
+    ),
+    "sql-exec-at-in-value": (
+        "script/p.sql",
+        "EXEC dbo.sp_SetThamSo N'PASS_BHYT', N'Bv68031@'\nGO\n",
+        {(1, "password")},
+    ),
+    "kv-bao-hiem-no-other-anchor": (
+        "backup/settings.sql",
+        "CREATE TABLE `settings` (\n  `id` int,\n  `code` varchar(100),\n  `value` text\n);\nINSERT INTO `settings` VALUES (1,'mk_cong_giam_dinh','"
+        + MD5_LOW
+        + "'),(2,'ten_dang_nhap_bao_hiem','045384380411');\n",
+        {(6, "password_hash")},
+    ),
+    "postman-env-far-token": (
+        "Documents/production.postman_environment.json",
+        json.dumps(
+            {
+                "name": "prod",
+                "values": [
+                    {
+                        "key": "baseUrl",
+                        "value": "https://egw.baohiemxahoi.gov.vn",
+                        "type": "default",
+                        "enabled": True,
+                    }
+                ]
+                + [{"key": f"v{i}", "value": str(i), "type": "default", "enabled": True} for i in range(5)]
+                + [{"key": "access_token", "value": JWT, "type": "secret", "enabled": True}],
+            },
+            indent="\t",
+        ),
+        {(42, "token")},
+    ),
     # --- templates with a real value beside placeholders -----------------------------------------
     "env-real-beside-template": (
         ".env.production",
@@ -579,6 +649,37 @@ DECOYS: dict[str, tuple[str, str]] = {
     "short-word-prefix": (
         "bhxh.yml",
         "bhxh:\n  url: https://egw.baohiemxahoi.gov.vn\n  pwm_channel: Ab12cd34\n  tkb_code: Xy98zw76\n",
+    ),
+    "sql-update-other": (
+        "script/smtp.sql",
+        "UPDATE [dbo].[HT_ThamSo] SET [GiaTri] = N'Mail#7788' WHERE [MaThamSo] = N'SMTP_PASSWORD'\nGO\nUPDATE [dbo].[HT_ThamSo] SET [GiaTri] = N'https://egw.baohiemxahoi.gov.vn' WHERE [MaThamSo] = N'URL_BHXH'\n",
+    ),
+    "requests-auth-lis": (
+        "tool/lis.py",
+        'import requests\n# kết quả xét nghiệm, không phải cổng BHYT\nr = requests.get("http://10.0.0.7/lis/api", auth=("lis", "Lis#5566"))\n',
+    ),
+    "shell-exec": (
+        "opt/his/run.sh",
+        '#!/bin/sh\n# bhxh sync\nexec /opt/his/bin/sync --config /etc/his/bhxh.yml "$@"\n',
+    ),
+    "postman-env-two-hosts": (
+        "Documents/mixed.postman_environment.json",
+        json.dumps(
+            {
+                "name": "mixed",
+                "values": [{"key": "bhxhUrl", "value": "https://egw.baohiemxahoi.gov.vn"}]
+                + [{"key": f"v{i}", "value": str(i)} for i in range(6)]
+                + [
+                    {"key": "lisUrl", "value": "http://10.0.0.7/lis"},
+                    {"key": "password", "value": "Lis#9900"},
+                ],
+            },
+            indent="\t",
+        ),
+    ),
+    "ps-variable-in-double-quotes": (
+        "scripts/u.ps1",
+        '$body = @{ username = "75123_BV"; password = "$BhxhPassword" }  # egw.baohiemxahoi.gov.vn\n',
     ),
     "portal-label-vn": (
         "lang/vi.json",
