@@ -157,7 +157,7 @@ def _all(line: str, keep: Callable[[str], bool] | None = None) -> Iterator[Pair]
             yield Pair(
                 "curl -u", match.group("val"), match.start("val"), False, "cli", username=match.group("user")
             )
-    if "SecureString" in line or "securestring" in line.lower():
+    if "ecureString" in line or "ECURESTRING" in line or "ecurestring" in line:
         for match in SECURE_STRING.finditer(line):
             value, quoted = unquote(match.group("val"))
             yield Pair(

@@ -300,7 +300,8 @@ class _FileJudge:
                     named.group(2), inner.group(1), inner.start(1), True, "xml-named", parent=named.group(1)
                 )
                 yield from self._pair(index + 1, nxt, pair)
-        if may_key and "(" in text:  # a getter is named after what it returns, on this line
+        # A getter is named after what it returns, on this line; its body returns on the next ones.
+        if may_key and "(" in text and ("return" in text or "=>" in text or self._return_follows(index)):
             following = [self.lines[k].text for k in range(index + 1, min(index + 3, len(self.lines)))]
             found_getter = getter(text, following) if segments is None else _segment_getter(text, segments)
             if found_getter:
@@ -326,6 +327,12 @@ class _FileJudge:
             and (segments is not None or gate.may_name_portal(text, norm))
         ):
             yield from self._fields(index, line, segments)
+
+    def _return_follows(self, index: int) -> bool:
+        """A ``return`` on one of the two next lines (a getter's body), checked before the getter
+        pattern, which costs more."""
+        end = min(index + 3, len(self.lines))
+        return any("return" in self.lines[k].text for k in range(index + 1, end))
 
     def _fields(
         self, index: int, line: _Line, segments: list[tuple[int, int]] | None = None
