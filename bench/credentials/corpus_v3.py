@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-VERSION = 3  # bump when the generated corpus changes
+VERSION = 4  # bump when the generated corpus changes
 
 PORTAL_HOSTS = ["egw.baohiemxahoi.gov.vn", "gdbhyt.baohiemxahoi.gov.vn", "daotaoegw.baohiemxahoi.gov.vn"]
 EGW_CALLS = [
@@ -605,7 +605,9 @@ def flat_config(g: Gen) -> Doc:
         )
         doc.add(f"spring.datasource.password={g.password()}", f"bhxh.url={_url(g)}")
         doc.add(f"{g.key('username', 'dotted')}={g.user(code)}")
-        doc.secret(f"{g.key('password', g.pick(['dotted', 'upper', 'camel']))}={secret}", kind)
+        # Spring reads ${ENV:default}: the default written here is what runs when ENV is unset.
+        value = f"${{BHXH_PASSWORD:{secret}}}" if g.chance(0.3) else secret
+        doc.secret(f"{g.key('password', g.pick(['dotted', 'upper', 'camel']))}={value}", kind)
         doc.add("bhxh.portal.title=Cong giam dinh", "mail.smtp.password=" + g.password())
     return doc
 
@@ -936,8 +938,19 @@ def shell_history(g: Gen) -> Doc:
     doc = Doc(f"{g.folder('home/his', 'root', 'home/ketoan')}/.bash_history", "shell-history")
     secret, kind = g.secret()
     doc.add("ls -la", "cd /opt/his", "systemctl restart his-api", f"mysql -u root -p{g.password()} his")
-    form = g.r.randrange(3)
-    if form == 0:
+    form = g.r.randrange(4)
+    if form == 3:  # a vendor's command-line client, or a PowerShell module's cmdlet
+        doc.secret(
+            g.pick(
+                [
+                    f"hisclient sync --url {_url(g)} --username {g.user()} --password '{secret}'",
+                    f"Connect-Bhxh -Uri {_url(g)} -User {g.user()} -Password '{secret}'",
+                    f"./guixml --user={g.user()} --matkhau '{secret}' --host {g.pick(PORTAL_HOSTS)}",
+                ]
+            ),
+            kind,
+        )
+    elif form == 0:
         doc.secret(
             f'curl -s -X POST {_url(g)}/api/token/take -H \'Content-Type: application/json\' -d \'{{"username":"{g.user()}","password":"{secret}"}}\'',
             kind,

@@ -82,6 +82,13 @@ CREDENTIAL_PAIR = re.compile(
     r"setBasicAuth|basicAuth|BasicAuth|basic)\s*\()\s*(?P<user>" + QUOTED + r"|[A-Za-z_][\w.]*)\s*,"
     r"\s*(?P<val>" + QUOTED + r")"
 )
+# Command-line flags: hisclient --username 75901_BV --password 'x', Connect-Bhxh -Password x,
+# tool.exe /password:x (the "=" form is an assignment already).
+CLI_FLAG = re.compile(
+    r"(?:^|\s)(?:--?|/)(?P<key>(?:[A-Za-z][\w-]{0,40}?)?(?:pass(?:word)?|passwd|pwd|matkhau|mat-khau|token|secret)"
+    r"[\w-]{0,20})(?:\s+|:)(?P<val>" + QUOTED + r"|[^\s\"'|;&<>-][^\s\"'|;&<>]*)",
+    re.I,
+)
 PIPE_TAIL = re.compile(r"\|[^\s,;\"'<>)}\]|]+")
 QUERY_TAIL = re.compile(r"&[A-Za-z_][\w.\-\[\]]*=")
 NESTED_ASSIGN = re.compile(r"[A-Za-z_][\w.]*=\S")
@@ -176,6 +183,10 @@ def _all(line: str, keep: Callable[[str], bool] | None = None) -> Iterator[Pair]
                 "credential-pair",
                 username=user,
             )
+    if " -" in line or " /" in line or line.startswith("-"):
+        for match in CLI_FLAG.finditer(line):
+            value, quoted = unquote(match.group("val"))
+            yield Pair(match.group("key"), value, _value_offset(match, "val", quoted), quoted, "cli-flag")
     if "uthorization" in line or "UTHORIZATION" in line:
         for match in AUTH_HEADER.finditer(line):
             scheme = match.group("scheme").lower()

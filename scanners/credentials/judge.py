@@ -101,6 +101,8 @@ FIELD_NAME = re.compile(r"^[A-Za-z_][\w.\-]{0,100}$")
 SIBLING_SPAN = 8
 NEAR_SPAN = 20
 HAR_LOOKBACK = 400
+# (${X:?message} is an error message, ${X:+alt} a replacement: neither is a default)
+DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.\-]*(?::-|:=|:)(?![?+])(?P<default>[^{}\s$]+)\}?$")
 SQL_STATEMENT = re.compile(r"^\s*(?:insert|update|exec|execute|replace)\s", re.I)
 URL_HOST = re.compile(r"https?://([\w.\-]+)")
 # Hosts an API client's own files name (schemas), not a target.
@@ -409,14 +411,16 @@ class _FileJudge:
         if kind == "username" and self._looks_userpass(pair.value):
             kind = "userpass"  # TaiKhoanBHXH = 75901_BV|secret: the account and its password
         if kind == "username":
-            if self.values.is_username(pair.value):
+            user_default = DEFAULTED.match(pair.value.strip())
+            user_value = user_default.group("default") if user_default else pair.value
+            if self.values.is_username(user_value):
                 yield Observation(
                     "username",
                     self.path,
                     line.number,
                     column,
                     key=pair.key,
-                    username=pair.value.strip(),
+                    username=user_value.strip(),
                     syntax=pair.syntax,
                     portal_class=portal_class,
                 )
@@ -449,7 +453,14 @@ class _FileJudge:
                 return
             username, value = decoded
             secret_kind_in = "password"
-        secret_kind = self.values.secret_kind(secret_kind_in, value, pair.quoted, self.code)
+        defaulted = DEFAULTED.match(value)
+        if defaulted:
+            # ${BHXH_PASSWORD:Abc@123} (Spring), ${BHXH_PASSWORD:-Abc@123} (shell, compose): the
+            # default written in the file is the secret.
+            column += defaulted.start("default")
+            value = defaulted.group("default")
+        quoted = pair.quoted or bool(defaulted)
+        secret_kind = self.values.secret_kind(secret_kind_in, value, quoted, self.code)
         if secret_kind is None:
             return
         yield Observation(
@@ -491,7 +502,7 @@ class _FileJudge:
                 return True
             if verdict == "other":
                 return False
-        if pair.syntax in ("query", "userinfo", "cli", "header", "cookie"):
+        if pair.syntax in ("query", "userinfo", "cli", "cli-flag", "header", "cookie"):
             # A URL, a command line or a header: its own line is its context.
             return (
                 self._signal(index)

@@ -112,6 +112,8 @@ class ValueJudge:
             return False
         if NON_ASCII_LETTER.search(value) or len(value) > 64 or len(value) < 3:
             return False
+        if "${" in value or "$(" in value or "{{" in value:
+            return False  # an interpolation, not a user
         return not CALL_OR_INDEX.match(value) or bool(self.rules.username_re.match(value))
 
     def is_portal_username(self, value: str) -> bool:

@@ -527,6 +527,22 @@ POSITIVES: dict[str, tuple[str, str | bytes, set[tuple[int, str]]]] = {
         ),
         {(42, "token")},
     ),
+    # --- defaults inside placeholders, command-line flags -------------------------------------------
+    "spring-default": (
+        "opt/his/application.properties",
+        "bhxh.url=https://egw.baohiemxahoi.gov.vn\nbhxh.password=${BHXH_PASSWORD:Df1#aa22}\n",
+        {(2, "password")},
+    ),
+    "compose-default": (
+        "opt/his/docker-compose.yml",
+        "services:\n  api:\n    environment:\n      BHXH_EGW_PASSWORD: ${BHXH_EGW_PASSWORD:-Df2#bb33}\n",
+        {(4, "password")},
+    ),
+    "cli-flags": (
+        "home/his/.bash_history",
+        'hisclient --url https://egw.baohiemxahoi.gov.vn --username 75123_BV --password "Cf3#cc44"\nConnect-Bhxh -User 75123_BV -Password Cf4#dd55\nsync.exe /user:75123_BV /password:Cf5#ee66 /host:egw.baohiemxahoi.gov.vn\n',
+        {(1, "password"), (2, "password"), (3, "password")},
+    ),
     # --- templates with a real value beside placeholders -----------------------------------------
     "env-real-beside-template": (
         ".env.production",
@@ -680,6 +696,14 @@ DECOYS: dict[str, tuple[str, str]] = {
     "ps-variable-in-double-quotes": (
         "scripts/u.ps1",
         '$body = @{ username = "75123_BV"; password = "$BhxhPassword" }  # egw.baohiemxahoi.gov.vn\n',
+    ),
+    "cli-flags-other-or-read": (
+        "root/.bash_history",
+        'mysql -u root --password Db#9999 his\nhisclient --password "$BHXH_PASS" --username 75123_BV\nhisclient --token-file /run/secrets/bhxh --url https://egw.baohiemxahoi.gov.vn\n',
+    ),
+    "compose-required": (
+        "srv/docker-compose.yml",
+        "services:\n  api:\n    environment:\n      BHXH_EGW_PASSWORD: ${BHXH_EGW_PASSWORD:?set it}\n      BHXH_EGW_USER: ${BHXH_EGW_USER:?required}\n",
     ),
     "portal-label-vn": (
         "lang/vi.json",
