@@ -28,8 +28,10 @@ _ODD = ("\u212a", "\u0130")
 
 
 # Syntaxes whose pair is named by the syntax, not by a key written on the line (extract.py):
-# ConvertTo-SecureString "..." -AsPlainText. A new one of those must add its marker here.
-KEYLESS_MARKERS = ("securestring",)
+# ConvertTo-SecureString "..." -AsPlainText; credentials handed to an HTTP client (requests'
+# auth=(...), HTTPBasicAuth, setBasicAuth, okhttp Credentials.basic). A new one of those must add
+# its marker here.
+KEYLESS_MARKERS = ("securestring", "auth", "basic")
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:

@@ -485,6 +485,16 @@ POSITIVES: dict[str, tuple[str, str | bytes, set[tuple[int, str]]]] = {
         'USER = os.environ["BHXH_USER"]\nr = requests.post("https://egw.baohiemxahoi.gov.vn/api/token/take", auth=(USER, "Au4#gg77"))\n',
         {(2, "password")},
     ),
+    "requests-auth-url-variable": (
+        "tool/client3.py",
+        "URL = 'https://egw.baohiemxahoi.gov.vn/api/token/take'\nr = requests.post(URL, auth=('75123_BV', 'Au5#hh88'))\n",
+        {(2, "password")},
+    ),
+    "okhttp-basic": (
+        "src/Egw.java",
+        'private static final String URL = "https://egw.baohiemxahoi.gov.vn/api/token/take";\nString cred = Credentials.basic("75123_BV", "Ok6#ii99");\n',
+        {(2, "password")},
+    ),
     "network-credential": (
         "src/Client.cs",
         'var url = "https://egw.baohiemxahoi.gov.vn/api/token/take";\nvar cred = new NetworkCredential("75123_BV", "Nc4#gg77");\n',
