@@ -148,3 +148,22 @@ def test_merged_document_with_an_unattributable_error_is_refused(tmp_path: Path)
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(DocumentError, match="error 1: has no facility in a document of several facilities"):
         load_document(path)
+
+
+def test_documents_beyond_the_memory_bound_are_read_again_and_give_the_same_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With nothing held in memory between checking and writing, every document is read twice:
+    the output and the stored runs are those of the plain path."""
+    from hisguard.scanners.ingest import command
+
+    runs = [facility_run("75901", day(n)) for n in range(1, 4)] + [facility_run("75902", day(1))]
+    paths = [str(write_doc(tmp_path / f"{n}.json", [run])) for n, run in enumerate(runs)]
+    held = run_cli(["ingest", *paths, "--store", f"sqlite:///{tmp_path / 'a.db'}"], monkeypatch, capsys)
+    monkeypatch.setattr(command, "HELD_BYTES", 0)
+    reread = run_cli(["ingest", *paths, "--store", f"sqlite:///{tmp_path / 'b.db'}"], monkeypatch, capsys)
+    assert held.status == reread.status == 0 and held.out == reread.out and held.out.count("ingested") == 4
+    for run in runs:
+        a = Store(f"sqlite:///{tmp_path / 'a.db'}").load_run(run.id)
+        b = Store(f"sqlite:///{tmp_path / 'b.db'}").load_run(run.id)
+        assert sorted(a.findings, key=by_fingerprint) == sorted(b.findings, key=by_fingerprint)
