@@ -86,6 +86,8 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
             "host outside (203.0.113.7) is outside the networks of facility",
         ),
         ("excluded: {ansible_host: 198.18.0.200}", "host excluded 198.18.0.200/32 lies in 198.18.0.128/25"),
+        # A name is judged by what it resolves to (localhost: /etc/hosts, no DNS query).
+        ("named: {ansible_host: localhost}", "host named (localhost = "),
     ],
 )
 def test_ssh_scanners_refuse_a_host_out_of_scope_before_connecting_to_any(
