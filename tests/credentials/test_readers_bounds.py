@@ -113,3 +113,25 @@ def test_encrypted_member_is_reported_not_read() -> None:
         flag_at = at + (6 if header == b"PK\x03\x04" else 8)
         data[flag_at] |= 0x1
     assert _errors(bytes(data)) == ["encrypted member: not read"]
+
+
+def test_opendocument_repeats_are_bounded() -> None:
+    """number-rows/columns-repeated can claim a billion cells in a few bytes: rows and cells kept
+    are bounded, whatever the document says."""
+    repeated = (
+        '<table:table-row table:number-rows-repeated="1000000000">'
+        '<table:table-cell table:number-columns-repeated="1000000000"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    sheet = documents.ods({"S": [["Tài khoản", "Mật khẩu"]]})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sheet)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "content.xml":
+                content = content.replace(b"</table:table>", repeated.encode() + b"</table:table>", 1)
+            target.writestr(info, content)
+    parts = list(read("/x/repeat.ods", buffer.getvalue(), Limits(max_columns=64)))
+    tables = [p for p in parts if p.kind == "table"]
+    assert len(tables) == 1 and len(tables[0].rows) == 2
+    assert len(tables[0].rows[1][1]) == 64  # one row kept once, its cells cut at the column bound
