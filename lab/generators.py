@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from hisguard.lab import documents
 from hisguard.lab.errors import LabError
 
 
@@ -166,7 +167,30 @@ def claim_export(args: Mapping[str, Any], values: Mapping[str, str]) -> bytes:
     ).encode()
 
 
+def account_list(args: Mapping[str, Any], values: Mapping[str, str]) -> bytes:
+    """The IT room's spreadsheet of shared accounts (.xlsx or .ods): the portal row among others."""
+    rows = [
+        ["DANH SÁCH TÀI KHOẢN DÙNG CHUNG - PHÒNG CÔNG NGHỆ THÔNG TIN"],
+        [],
+        ["STT", "Hệ thống", "Tài khoản", "Mật khẩu", "Người giữ", "Ghi chú"],
+        ["1", "Email phòng CNTT", "cntt@bvlab.vn", "Cntt#2025mail", "Trần Văn Bình", ""],
+        [
+            "2",
+            "Cổng giám định BHYT",
+            values["portal_username"],
+            values["portal_password"],
+            "Nguyễn Thị Hoa",
+            "dùng chung",
+        ],
+        ["3", "Wi-Fi khoa khám", "khoakham", "Wifi@khoakham1", "", "đổi 6 tháng/lần"],
+        ["4", "Cổng giám định BHYT (đào tạo)", values["portal_username"], "********", "", "đã đổi"],
+    ]
+    sheets = {str(args.get("sheet", "Tài khoản")): rows}
+    return documents.ods(sheets) if args.get("format") == "ods" else documents.xlsx(sheets)
+
+
 _GENERATORS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], bytes]] = {
+    "account_list": account_list,
     "vite_bundle": vite_bundle,
     "chromium_login_data": chromium_login_data,
     "claim_export": claim_export,

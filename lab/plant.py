@@ -25,6 +25,7 @@ def context(fleet: Fleet, host: Host) -> dict[str, str]:
     """Values the ``@@name@@`` markers of ``host``'s profile stand for."""
     facility = fleet.facility(host.facility)
     account = vault.portal_account(host.facility)
+    db_user, db_password = vault.his_db_account()
     return {
         "hostname": host.name,
         "address": host.address,
@@ -35,6 +36,8 @@ def context(fleet: Fleet, host: Host) -> dict[str, str]:
         "portal_password": account.password,
         "portal_md5_lower": account.md5_lower,
         "portal_md5_upper": account.md5_upper,
+        "his_db_user": db_user,
+        "his_db_password": db_password,
     }
 
 

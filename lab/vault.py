@@ -99,5 +99,14 @@ def portal_account(facility: str) -> PortalAccount:
     return PortalAccount(username=username, password=_secret(first.get("password"), f"{where}.password"))
 
 
+@cache
+def his_db_account() -> tuple[str, str]:
+    """The HIS database's read-only account (``db_servers.hisguard_his_db``): user and password."""
+    account = _group_vars("db_servers").get("hisguard_his_db")
+    if not isinstance(account, dict) or not isinstance(account.get("user"), str):
+        raise LabError("db_servers.hisguard_his_db must give a user and a password")
+    return account["user"], _secret(account.get("password"), "db_servers.hisguard_his_db.password")
+
+
 def inventory_path() -> Path:
     return INVENTORY_DIR

@@ -241,3 +241,45 @@ def test_bad_account_stops_the_scan_with_one_line(tmp_path: Any) -> None:
     assert done.stderr.strip().splitlines() == [
         "hisguard: error: host db-01: hisguard_his_db.engine must be postgresql or mysql (mariadb)"
     ]
+
+
+@pytest.mark.postgres
+def test_lab_settings_script_gives_the_lab_account_its_finding(postgres_server: PostgresServer) -> None:
+    """The SQL the lab plants on his-db-01 (rendered with the lab's values), applied as its
+    first-boot script does, read back with the lab inventory's read-only account."""
+    from hisguard.lab import plant, vault
+    from hisguard.lab.paths import PROFILES_DIR
+    from hisguard.lab.profile import load_fleet
+
+    fleet = load_fleet()
+    host = fleet.host("his-db-01")
+    values = plant.context(fleet, host)
+    script = plant.render((PROFILES_DIR / "files/his-db-01/portal-settings.sql").read_text(), values)
+    user, password = vault.his_db_account()
+    postgres_server.psql("DROP DATABASE IF EXISTS his WITH (FORCE)")
+    postgres_server.psql(f"DROP ROLE IF EXISTS {user}")
+    postgres_server.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'his_app')"
+        " THEN CREATE ROLE his_app LOGIN; END IF; END $$"
+    )
+    postgres_server.psql("CREATE DATABASE his OWNER his_app")
+    try:
+        postgres_server.psql(script, "his")
+        account = {
+            "engine": "postgresql",
+            "database": "his",
+            "user": user,
+            "password": Secret(password),
+            "port": postgres_server.port,
+        }
+        result = HostResult(host="his-db-01")
+        with LocalTransport("his-db-01") as transport:
+            live_db.check(transport, _host(account), default_rules(), result)
+        findings = findings_for([result], default_rules(), "75901")
+        wanted = "postgresql://his-db-01/his/public.ht_thamso"
+        assert {"C01", "C03"} <= {f.check_id for f in findings if f.resource == wanted}
+        text = json.dumps([f.to_dict() for f in findings], ensure_ascii=False, default=str)
+        assert vault.portal_account("75901").password not in text and password not in text
+    finally:
+        postgres_server.psql("DROP DATABASE IF EXISTS his WITH (FORCE)")
+        postgres_server.psql(f"DROP ROLE IF EXISTS {user}")
