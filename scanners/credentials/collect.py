@@ -534,7 +534,8 @@ class _Collector:
 
     def _excerpts(self, chunk: bytes, line_start: int, line_no: int, positions: list[int]) -> None:
         end = chunk.find(b"\n", line_start)
-        line = chunk[line_start : end if end >= 0 else len(chunk)]
+        # A view, not a copy: the line may be most of a block of many megabytes.
+        line = memoryview(chunk)[line_start : end if end >= 0 else len(chunk)]
         # One excerpt per run of anchors whose windows (EXCERPT each side) touch, up to
         # MERGED_EXCERPT long: overlapping windows would carry (and have judged) the same text
         # twice or more, which made a bundle dense in anchors cost several times its size.
@@ -727,6 +728,10 @@ def _scan_buffer(
             if len(tail) < out.before:
                 tail = (out.prev_tail + tail)[-out.before :]  # a block of few (long) lines
             out.prev_tail = tail
+    # The blocks are no longer needed: drop them before the record is judged (the caller
+    # judges while this generator waits at its yield).
+    chunk = lo = b""
+    del chunk, lo
     if not out.collected and not out.excerpts:
         return
     record = _meta(path, st)
@@ -738,6 +743,8 @@ def _scan_buffer(
             "regions": _regions(out.collected, out.excerpts),
         }
     )
+    out.collected.clear()  # now in the record, as text: not kept twice while it is judged
+    out.excerpts.clear()
     yield record
 
 
@@ -749,7 +756,7 @@ def _excerpt(
 
 
 def _window(
-    line_no: int, line: bytes, start: int, end: int, mark: tuple[int, int] = (0, 0)
+    line_no: int, line: bytes | memoryview, start: int, end: int, mark: tuple[int, int] = (0, 0)
 ) -> tuple[tuple[int, int, bytes], tuple[int, int]]:
     """The bytes ``start:end`` of a very long line, with the column (in characters) they start at.
 
@@ -761,8 +768,8 @@ def _window(
         start += 1  # do not cut a UTF-8 character in two
     known, column = mark if mark[0] <= start else (0, 0)
     # Both ends start a character, so the pieces decode to as many characters as the whole.
-    column += len(line[known:start].decode("utf-8", "replace"))
-    return (line_no, column, line[start:end]), (start, column)
+    column += len(str(line[known:start], "utf-8", "replace"))
+    return (line_no, column, bytes(line[start:end])), (start, column)
 
 
 def _sql_extend(
