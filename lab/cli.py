@@ -20,15 +20,25 @@ def lab() -> None:
 )
 @click.option("--all", "every", is_flag=True, help="Boot every facility of the profiles.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the image even if it is cached.")
-def up(codes: tuple[str, ...], every: bool, rebuild: bool) -> None:
+@click.option(
+    "--scale",
+    "scale_hosts",
+    type=click.IntRange(1, 235),
+    default=None,
+    help="Boot the scale lab instead: this many light hosts of facility 75990 on 198.18.1.0/24, "
+    "and write their inventory.",
+)
+def up(codes: tuple[str, ...], every: bool, rebuild: bool, scale_hosts: int | None) -> None:
     """Boot the lab (the default facility, plus any asked for); keep what already runs."""
-    report = runner.up(codes, every=every, rebuild=rebuild)
+    report = runner.up(codes, every=every, rebuild=rebuild, scale_hosts=scale_hosts or 0)
     if report.image_build_seconds:
         click.echo(f"image built in {report.image_build_seconds:.0f} s")
     if report.booted:
         click.echo(f"booted: {', '.join(report.booted)}")
     if report.kept:
         click.echo(f"already running: {', '.join(report.kept)}")
+    if report.inventory:
+        click.echo(f"scale inventory: {report.inventory}")
     click.echo(f"lab up in {report.seconds:.1f} s")
 
 

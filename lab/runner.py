@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hisguard.lab import aptrepo, cgroups, container, image, network, plant, sshkeys, state
+from hisguard.lab import aptrepo, cgroups, container, image, network, plant, scale, sshkeys, state
 from hisguard.lab.errors import LabError
 from hisguard.lab.paths import APT_REPO_DIR, CACHE_DIR, HOSTS_DIR, LOG_DIR, STATE_DIR
 from hisguard.lab.proc import is_ours, run, start_time, stop
@@ -43,6 +43,7 @@ class UpReport:
     kept: list[str] = field(default_factory=list)
     image_build_seconds: float = 0.0
     seconds: float = 0.0
+    inventory: Path | None = None  # the scale lab's generated inventory
 
 
 def require_root() -> None:
@@ -64,18 +65,45 @@ def select_facilities(fleet: Fleet, codes: Sequence[str] = (), every: bool = Fal
     return [fleet.facility(code) for code in sorted(wanted)]
 
 
-def up(codes: Sequence[str] = (), *, every: bool = False, rebuild: bool = False) -> UpReport:
+def _fleet_for(st: State) -> Fleet:
+    """The profiles' fleet, with the scale facility in it when the state says it was booted."""
+    fleet = load_fleet()
+    count = sum(1 for host in st.hosts.values() if host.facility == scale.CODE)
+    return scale.with_scale(fleet, count) if count else fleet
+
+
+def _refuse_shared_subnet(st: State, wanted: set[str]) -> None:
+    running = set(st.facilities) if st.status == "up" else set()
+    for a, b in ((scale.CODE, scale.SHARES_WITH), (scale.SHARES_WITH, scale.CODE)):
+        if a in wanted and b in running | wanted:
+            raise LabError(
+                f"facility {a} and facility {b} share {scale.NETWORK}: only one of them can be up "
+                "(run `hisguard lab down` first)"
+            )
+
+
+def up(
+    codes: Sequence[str] = (), *, every: bool = False, rebuild: bool = False, scale_hosts: int = 0
+) -> UpReport:
+    """Boot the selected facilities, or with ``scale_hosts`` the scale lab of that many light hosts."""
     require_root()
     _require_tools()
     start = time.monotonic()
     fleet = load_fleet()
-    facilities = select_facilities(fleet, codes, every)
+    if scale_hosts:
+        if codes or every:
+            raise LabError("--scale boots the scale lab alone: leave out --facility and --all")
+        fleet = scale.with_scale(fleet, scale_hosts)
+        facilities = [fleet.facility(scale.CODE)]
+    else:
+        facilities = select_facilities(fleet, codes, every)
     report = UpReport()
     with state.locked():
         st = state.load()
+        _refuse_shared_subnet(st, {f.code for f in facilities})
         # What a killed or failed run left is cleared first; a lab that is up keeps what still runs.
         if st.status != "up":
-            _teardown(st, fleet)
+            _teardown(st, _fleet_for(st))
             st = State()
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         img, report.image_build_seconds = image.ensure(LOG_DIR / "image-build.log", rebuild=rebuild)
@@ -108,6 +136,8 @@ def up(codes: Sequence[str] = (), *, every: bool = False, rebuild: bool = False)
         report.booted = [h.name for h in todo]
         st.status = "up"
         state.save(st)
+        if scale_hosts:
+            report.inventory = scale.write_inventory(facilities[0])
     report.seconds = time.monotonic() - start
     return report
 
@@ -240,9 +270,11 @@ def reset_hosts(names: Sequence[str]) -> None:
 def down() -> list[str]:
     """Remove everything of the lab; returns what was left that could not be removed (empty: clean)."""
     require_root()
-    fleet = load_fleet()
     with state.locked():
-        _teardown(state.load(), fleet)
+        st = state.load()
+        fleet = _fleet_for(st)
+        _teardown(st, fleet)
+        shutil.rmtree(scale.INVENTORY_OUT, ignore_errors=True)
         state.remove()
     return leftovers(fleet)
 
@@ -301,8 +333,8 @@ def leftovers(fleet: Fleet | None = None) -> list[str]:
 
 def status() -> dict[str, Any]:
     """The lab as the state file and the hosts themselves tell it (no root needed to read)."""
-    fleet = load_fleet()
     st = state.load()
+    fleet = _fleet_for(st)
     hosts = []
     for host in fleet.hosts():
         recorded = st.hosts.get(host.name)
