@@ -115,6 +115,8 @@ def up(
         st.facilities = sorted(set(st.facilities) | {f.code for f in facilities})
         state.save(st)
         sshkeys.ensure_client_key()
+        # Host keys are made once per host name; fifty new hosts' RSA keys are worth the threads.
+        _parallel(lambda h: sshkeys.host_key_dir(h.name), [h for f in facilities for h in f.hosts])
         sshkeys.write_known_hosts((h.name, h.address) for h in fleet.hosts())
         if not st.servers:  # nothing serves it yet: (re)write it from the current code
             aptrepo.build_repo(APT_REPO_DIR)
