@@ -101,6 +101,8 @@ def up(
     with state.locked():
         st = state.load()
         _refuse_shared_subnet(st, {f.code for f in facilities})
+        if not scale_hosts and st.status == "up":
+            fleet = _fleet_for(st)  # a running scale lab keeps its hosts' keys in known_hosts
         # What a killed or failed run left is cleared first; a lab that is up keeps what still runs.
         if st.status != "up":
             _teardown(st, _fleet_for(st))
