@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +126,7 @@ class CredentialsOptions:
     budget: float | None = None  # seconds per host (default: the inventory's, else 900)
     max_mb: int | None = None  # skip larger files (default: the inventory's, else 64)
     trust_on_first_use: bool = False
+    workers: int = 16  # hosts at once: each host's collector does its own work, on its own CPU
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class CredentialsScanner(Scanner[CredentialsOptions, CredentialsWork]):
         self._scan_host = scan_host
 
     def options(self, common: CommonOptions) -> CredentialsOptions:
-        return CredentialsOptions(trust_on_first_use=common.trust_on_first_use)
+        return CredentialsOptions(trust_on_first_use=common.trust_on_first_use, workers=common.workers)
 
     def plan(
         self,
@@ -162,7 +164,7 @@ class CredentialsScanner(Scanner[CredentialsOptions, CredentialsWork]):
         return Plan(SCANNER, facility, tuple(hosts), work)
 
     def run(self, plan: Plan[CredentialsWork], progress: Progress = no_progress) -> Run:
-        """Each host over SSH in turn; a host that fails is a ScanError, never a crash."""
+        """The hosts over SSH, ``workers`` at once; a host that fails is a ScanError, never a crash."""
         scan_host = self._scan_host
         if scan_host is None:
             from hisguard.scanners.credentials.remote import scan_host as remote_scan
@@ -174,7 +176,8 @@ class CredentialsScanner(Scanner[CredentialsOptions, CredentialsWork]):
         errors: list[ScanError] = []
         scanned: list[str] = []
         web_roots: dict[str, Sequence[str]] = {}
-        for host in plan.hosts:
+
+        def scan_one(host: HostTarget) -> HostResult | ScanError:
             roots = _host_setting(host, facility, "hisguard_credential_search_roots", list(DEFAULT_ROOTS))
             web_roots[host.name] = list(_host_setting(host, facility, "hisguard_credential_web_roots", []))
             budget = float(
@@ -187,7 +190,7 @@ class CredentialsScanner(Scanner[CredentialsOptions, CredentialsWork]):
             )
             sudo = bool(_host_setting(host, facility, "hisguard_credential_sudo", True))
             try:
-                result = scan_host(
+                return scan_host(
                     host,
                     rules,
                     [str(r) for r in roots],
@@ -197,11 +200,18 @@ class CredentialsScanner(Scanner[CredentialsOptions, CredentialsWork]):
                     trust_on_first_use=options.trust_on_first_use,
                 )
             except HisguardError as exc:
-                errors.append(ScanError(SCANNER, host.name, str(exc), facility.code))
+                return ScanError(SCANNER, host.name, str(exc), facility.code)
+
+        workers = max(1, min(options.workers, len(plan.hosts)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hisguard-cred") as pool:
+            outcomes = list(pool.map(scan_one, plan.hosts))  # in inventory order, whatever finishes first
+        for host, outcome in zip(plan.hosts, outcomes, strict=True):
+            if isinstance(outcome, ScanError):
+                errors.append(outcome)
                 continue
             scanned.append(host.name)
-            results.append(result)
-            errors.extend(_errors(host.name, result.errors, facility.code))
+            results.append(outcome)
+            errors.extend(_errors(host.name, outcome.errors, facility.code))
         return new_run(
             (SCANNER,),
             facility.code,

@@ -66,3 +66,43 @@ def test_unreachable_host_is_a_scan_error(tmp_path: Path) -> None:
 
     run = run_facility(facility, facility.hosts, [], scan_host=failing)
     assert run.hosts == () and [e.target for e in run.errors] == ["down-01"]
+
+
+def test_hosts_are_scanned_side_by_side_and_reported_in_inventory_order(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from hisguard.scanners.credentials.report import HostResult
+    from hisguard.scanners.credentials.scanner import run_facility
+    from hisguard.scanners.errors import TransportError
+    from hisguard.scanners.inventory import HostTarget, load_inventory
+
+    inv = tmp_path / "inv"
+    names = [f"ws-{i:02d}" for i in range(6)]
+    listed = "".join(f"        {n}: {{ansible_host: 198.18.0.{30 + i}}}\n" for i, n in enumerate(names))
+    write(inv, "hosts.yml", "all:\n  children:\n    facility_75901:\n      hosts:\n" + listed)
+    write(inv, "group_vars/facility_75901.yml", 'facility_name: "BV"\nfacility_networks: ["198.18.0.0/24"]\n')
+    facility = load_inventory([inv]).facility("75901")
+    lock = threading.Lock()
+    active = {"now": 0, "most": 0}
+    both_running = threading.Barrier(2, timeout=30)
+
+    def scan_host(host: HostTarget, *_args: object, **_kwargs: object) -> HostResult:
+        with lock:
+            active["now"] += 1
+            active["most"] = max(active["most"], active["now"])
+        try:
+            if host.name in ("ws-00", "ws-01"):
+                both_running.wait()  # returns only when two hosts are being scanned at once
+            if host.name == "ws-03":
+                raise TransportError("ws-03: connection refused")
+            time.sleep(0.01 * (6 - int(host.name[-1])))  # the first hosts finish last
+            return HostResult(host=host.name)
+        finally:
+            with lock:
+                active["now"] -= 1
+
+    run = run_facility(facility, facility.hosts, [], scan_host=scan_host)
+    assert run.hosts == ("ws-00", "ws-01", "ws-02", "ws-04", "ws-05")
+    assert [e.target for e in run.errors] == ["ws-03"]
+    assert active["most"] >= 2
