@@ -189,10 +189,18 @@ def account_list(args: Mapping[str, Any], values: Mapping[str, str]) -> bytes:
     return documents.ods(sheets) if args.get("format") == "ods" else documents.xlsx(sheets)
 
 
+def filler(args: Mapping[str, Any], values: Mapping[str, str]) -> bytes:
+    """Binary bulk (programs, videos, registry hives) a Windows disk holds and a scan must not pull."""
+    rng = random.Random(f"filler:{values['hostname']}:{args.get('seed', 0)}")
+    size = int(args.get("size_kb", 64)) * 1024
+    return b"MZ\x90\x00" + rng.randbytes(size - 4)
+
+
 _GENERATORS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], bytes]] = {
     "account_list": account_list,
     "vite_bundle": vite_bundle,
     "chromium_login_data": chromium_login_data,
     "claim_export": claim_export,
+    "filler": filler,
 }
 NAMES = tuple(_GENERATORS)

@@ -52,6 +52,11 @@ PACKAGES = (
     "less",
     # A scan host runs hisguard from its own virtual environment (scan_schedule role).
     "python3-venv",
+    # Windows-shaped hosts: a real SMB server (Samba 4.17) and RDP server (xrdp 0.9). xrdp reads
+    # its TLS key through the ssl-cert group (without it TLS silently switches off).
+    "samba",
+    "xrdp",
+    "ssl-cert",
 )
 # Daemons that come enabled but belong only to the hosts whose profile enables them.
 DISABLED_UNITS = (
@@ -63,6 +68,10 @@ DISABLED_UNITS = (
     "e2scrub_reap.service",
     "fstrim.timer",
     "getty@tty1.service",
+    "smbd.service",
+    "nmbd.service",
+    "xrdp.service",
+    "xrdp-sesman.service",
 )
 POST_INSTALL = r"""
 set -eu

@@ -38,6 +38,8 @@ def context(fleet: Fleet, host: Host) -> dict[str, str]:
         "portal_md5_upper": account.md5_upper,
         "his_db_user": db_user,
         "his_db_password": db_password,
+        # Only the Windows-shaped hosts' Samba account file uses it (root-only, removed at boot).
+        "windows_admin_password": vault.windows_admin_password(),
     }
 
 

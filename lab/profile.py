@@ -7,6 +7,7 @@ a profile fails at once with the file and the field named, never half-way throug
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -26,6 +27,9 @@ CHECK_ID = re.compile(r"^[CDHN]\d{2}$")
 # Host names become interface names ("hgv-" + name) and those are limited to 15 characters.
 HOST_NAME = re.compile(r"^[a-z][a-z0-9-]{0,10}$")
 KINDS = ("file", "listener", "setting")
+# A Windows-shaped host is a Debian container speaking the Windows protocols (Samba, xrdp): the
+# scanners reach it the Windows way (SMB, RDP), its planted files lie in its exported tree.
+PLATFORMS = ("linux", "windows")
 GENERATORS = generators.NAMES
 ENCODINGS = ("utf-8", "utf-16-le-bom")
 
@@ -106,6 +110,7 @@ class Host:
     clean: bool
     setup: Steps
     planted: tuple[Planted, ...]
+    platform: str = "linux"
 
 
 @dataclass(frozen=True)
@@ -360,7 +365,9 @@ def _planted(data: object, where: str) -> Planted:
 
 def _host(data: object, where: str, code: str, network: ipaddress.IPv4Network, gateway: str) -> Host:
     f = _Fields(
-        data, where, {"name", "address", "groups", "in_inventory", "description", "clean", "setup", "planted"}
+        data,
+        where,
+        {"name", "address", "groups", "in_inventory", "description", "clean", "setup", "planted", "platform"},
     )
     name = f.text("name")
     if not HOST_NAME.match(name):
@@ -377,6 +384,9 @@ def _host(data: object, where: str, code: str, network: ipaddress.IPv4Network, g
     clean = f.flag("clean", False)
     if clean and planted:
         raise ProfileError(f"{where}: a clean host plants nothing")
+    platform = f.text("platform", "linux")
+    if platform not in PLATFORMS:
+        raise ProfileError(f"{where}: platform must be one of {', '.join(PLATFORMS)}")
     return Host(
         name=name,
         facility=code,
@@ -387,6 +397,7 @@ def _host(data: object, where: str, code: str, network: ipaddress.IPv4Network, g
         clean=clean,
         setup=_steps(f.data.get("setup"), f"{where}.setup"),
         planted=planted,
+        platform=platform,
     )
 
 
@@ -435,12 +446,32 @@ def _read_yaml(path: Path) -> object:
         raise ProfileError(f"cannot read lab profile {path.name}: {exc}") from None
 
 
+def _more_hosts(path: Path, facilities: list[Facility]) -> None:
+    """``hosts-*.yml``: more hosts for a facility defined elsewhere (the Windows-shaped ones)."""
+    where = path.name
+    top = _Fields(_read_yaml(path), where, {"facility", "hosts"})
+    code = top.text("facility")
+    for index, facility in enumerate(facilities):
+        if facility.code == code:
+            network = ipaddress.IPv4Network(facility.network)
+            extra = tuple(
+                _host(h, f"{where}: hosts[{i}]", code, network, facility.gateway)
+                for i, h in enumerate(top.items("hosts"))
+            )
+            facilities[index] = dataclasses.replace(facility, hosts=(*facility.hosts, *extra))
+            return
+    raise ProfileError(f"{where}: no facility-*.yml profile defines facility {code!r}")
+
+
 def load_fleet(directory: Path = PROFILES_DIR) -> Fleet:
-    """Load and validate ``fleet.yml`` and every ``facility-*.yml`` of ``directory``."""
+    """Load and validate ``fleet.yml``, every ``facility-*.yml`` and ``hosts-*.yml`` of ``directory``."""
     common = _Fields(_read_yaml(directory / "fleet.yml"), "fleet.yml", {"setup", "planted"})
-    facilities = tuple(_facility(_read_yaml(p), p.name) for p in sorted(directory.glob("facility-*.yml")))
-    if not facilities:
+    loaded = [_facility(_read_yaml(p), p.name) for p in sorted(directory.glob("facility-*.yml"))]
+    if not loaded:
         raise ProfileError(f"no facility-*.yml profile in {directory}")
+    for path in sorted(directory.glob("hosts-*.yml")):
+        _more_hosts(path, loaded)
+    facilities = tuple(loaded)
     fleet = Fleet(
         facilities=facilities,
         common_setup=_steps(common.data.get("setup"), "fleet.yml: setup"),

@@ -86,6 +86,12 @@ def admin_password() -> str:
 
 
 @cache
+def windows_admin_password() -> str:
+    """The Windows-shaped hosts' administrator password (``ansible_password`` of group ``windows``)."""
+    return _secret(_group_vars("windows").get("ansible_password"), "windows.ansible_password")
+
+
+@cache
 def portal_account(facility: str) -> PortalAccount:
     """The facility's first declared portal account: the one the planted files leak."""
     accounts = _group_vars(f"facility_{facility}").get("hisguard_portal_accounts")

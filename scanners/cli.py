@@ -18,6 +18,7 @@ from hisguard.scanners.cli_options import facility_code, inventory_options, open
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Facility
 from hisguard.scanners.terminal import terminal_safe
+from hisguard.scanners.windows.target import is_windows, reached_by
 
 
 class LazyGroup(click.Group):
@@ -91,7 +92,7 @@ def inventory_show(
     console = Console()
     for fac in facilities:
         table = Table(title=cell(f"{fac.code} · {fac.name} · {fac.province}"))
-        for column in ("host", "address", "groups", "allowed TCP ports"):
+        for column in ("host", "address", "groups", "allowed TCP ports", "reached by"):
             table.add_column(column)
         for host in fac.hosts:
             table.add_row(
@@ -99,6 +100,7 @@ def inventory_show(
                 cell(f"{host.address}:{host.port}"),
                 cell(", ".join(g for g in host.groups if not g.startswith("facility_"))),
                 cell(", ".join(str(p) for p in host.allowed_tcp_ports)),
+                cell(reached_by(host)),
             )
         console.print(table)
         console.print(
@@ -141,6 +143,8 @@ def _facility_doc(fac: Facility) -> dict[str, Any]:
                 "user": h.user,
                 "groups": list(h.groups),
                 "allowed_tcp_ports": list(h.allowed_tcp_ports),
+                "windows": is_windows(h),
+                "reached_by": reached_by(h),
             }
             for h in fac.hosts
         ],

@@ -140,6 +140,20 @@ class Inventory:
         return selected
 
 
+WINDOWS_CONNECTIONS = ("winrm", "psrp")
+POWERSHELL_SHELLS = ("powershell", "pwsh")
+
+
+def is_windows(host: HostTarget) -> bool:
+    """A Windows host, marked the Ansible way: ``ansible_connection`` winrm or psrp (any collection
+    prefix), or ssh with ``ansible_shell_type`` powershell. Such hosts are read over SMB and judged
+    by the Windows scanner, never by the Linux SSH scanners."""
+    connection = str(host.var("ansible_connection") or "").split(".")[-1]
+    if connection in WINDOWS_CONNECTIONS:
+        return True
+    return connection == "ssh" and str(host.var("ansible_shell_type") or "") in POWERSHELL_SHELLS
+
+
 def matches_limit(host: HostTarget, pattern: str) -> bool:
     """Ansible-style limit: comma/colon separated names, groups or globs; ``!x`` excludes."""
     from fnmatch import fnmatch

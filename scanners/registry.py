@@ -43,6 +43,12 @@ ENTRIES = (
         f"{_S}.network.command:network_command",
         f"{_S}.network.risks:risk_table",
     ),
+    Entry(
+        "windows",
+        f"{_S}.windows.scanner:WindowsScanner",
+        f"{_S}.windows.command:windows_command",
+        f"{_S}.windows.config:catalog",
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from hisguard.scanners.config.engine import SCANNER, HostReport, applicable, che
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
 from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
-from hisguard.scanners.inventory import Facility, HostTarget, Inventory
+from hisguard.scanners.inventory import Facility, HostTarget, Inventory, is_windows
 from hisguard.scanners.keys import installation_key
 from hisguard.scanners.scope import refuse_out_of_scope
 from hisguard.scanners.transport import Transport, open_transport
@@ -130,6 +130,7 @@ class ConfigScanner(Scanner[ConfigOptions, ConfigWork]):
         self, inventory: Inventory, facility: Facility, hosts: Sequence[HostTarget], options: ConfigOptions
     ) -> Plan[ConfigWork] | None:
         checks = select(catalog(), check_ids=options.check_ids or None)
+        hosts = [h for h in hosts if not is_windows(h)]  # judged by the windows scanner (W01-W11)
         if not hosts:
             return None
         refuse_out_of_scope(facility, hosts)

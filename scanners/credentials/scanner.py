@@ -18,7 +18,7 @@ from hisguard.scanners.credentials.weak import WeakPasswords
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Finding, Run, ScanError, display_path, utcnow
 from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
-from hisguard.scanners.inventory import Facility, HostTarget, Inventory
+from hisguard.scanners.inventory import Facility, HostTarget, Inventory, is_windows
 from hisguard.scanners.scope import refuse_out_of_scope
 
 MAX_ERRORS_PER_HOST = 20
@@ -156,6 +156,7 @@ class CredentialsScanner(Scanner[CredentialsOptions, CredentialsWork]):
         hosts: Sequence[HostTarget],
         options: CredentialsOptions,
     ) -> Plan[CredentialsWork] | None:
+        hosts = [h for h in hosts if not is_windows(h)]  # read over SMB by the windows scanner
         if not hosts:
             return None
         refuse_out_of_scope(facility, hosts)

@@ -15,7 +15,7 @@ import os
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import nmap
 
@@ -24,6 +24,10 @@ from hisguard.scanners.inventory import Network
 from hisguard.scanners.network.ports import discovery_ports, format_port_spec
 from hisguard.scanners.network.settings import NmapSettings
 from hisguard.scanners.scope import Scope, contains
+
+if TYPE_CHECKING:
+    from hisguard.scanners.network.protocols import WindowsFacts
+    from hisguard.scanners.network.xmlreport import Host
 
 
 class NmapError(HisguardError):
@@ -199,6 +203,12 @@ class PythonNmapDriver:
 
     def __init__(self, nmap_path: str = "nmap") -> None:
         self.nmap_path = nmap_path
+
+    def protocol_facts(self, hosts: Sequence[Host]) -> WindowsFacts:
+        """SMB dialects and signing (nmap's scripts) and RDP security (hisguard's probe) of ``hosts``."""
+        from hisguard.scanners.network.protocols import collect_facts
+
+        return collect_facts(hosts, self.nmap_path)
 
     def run(self, job: NmapJob) -> bytes:
         try:

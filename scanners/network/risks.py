@@ -24,7 +24,7 @@ from hisguard.scanners.network.xmlreport import Port
 # libyaml when present: the pure-Python parser costs a tenth of a second per scan.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-CHECK_ID = re.compile(r"^N0[1-4](\.[a-z0-9_]+)?$")
+CHECK_ID = re.compile(r"^N0[1-5](\.[a-z0-9_]+)?$")
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
 _LEADING_VERSION = re.compile(r"^(\d+)(?:\.(\d+))?")
 _PROTOCOL = re.compile(r"protocol (\d+)\.(\d+)")
@@ -96,11 +96,17 @@ class Match:
         return True
 
 
+# N05.*: what a protocol says about itself (SMB dialects and signing, RDP's security negotiation,
+# WinRM's transport, SQL Server on the workstation LAN), judged by scanners.network.protocols.
+PROTOCOL_FACTS = frozenset({"smb1", "smb_signing_not_required", "rdp_without_nla", "winrm_http", "mssql_lan"})
+
+
 @dataclass(frozen=True)
 class Risk:
     meta: CheckMeta
     match: Match | None = None
     allowable: bool = False  # the group's allow-list may declare the port (N01 only)
+    fact: str = ""  # N05 only: the protocol fact that makes it a finding
 
     @property
     def id(self) -> str:
@@ -113,10 +119,14 @@ class RiskTable:
     interfaces: tuple[Risk, ...]  # N04.*, every match counts
     unexpected_port: Risk  # N02
     unmanaged_host: Risk  # N03
+    protocols: tuple[Risk, ...] = ()  # N05.*, one per protocol fact
+
+    def protocol_risk(self, fact: str) -> Risk | None:
+        return next((risk for risk in self.protocols if risk.fact == fact), None)
 
     def entries(self) -> list[CheckMeta]:
         """Every entry's metadata, in table order."""
-        risks = (*self.services, *self.interfaces, self.unexpected_port, self.unmanaged_host)
+        risks = (*self.services, *self.interfaces, self.unexpected_port, self.unmanaged_host, *self.protocols)
         return [risk.meta for risk in risks]
 
     def service_risk(self, port: Port) -> Risk | None:
@@ -185,19 +195,27 @@ def load_table(data: Any, source: str = "network/risks.yml") -> RiskTable:
         raise CatalogError(f"{source}: needs a mapping of check ids to entries")
     services: list[Risk] = []
     interfaces: list[Risk] = []
+    protocols: list[Risk] = []
     singles: dict[str, Risk] = {}
     for key, entry in data.items():
         where = f"{source}: {key}"
         if not isinstance(key, str) or not CHECK_ID.match(key):
-            raise CatalogError(f"{where}: id must be N01..N04, optionally with .class (e.g. N01.telnet)")
+            raise CatalogError(f"{where}: id must be N01..N05, optionally with .class (e.g. N01.telnet)")
         if not isinstance(entry, Mapping):
             raise CatalogError(f"{where}: entry must be a mapping")
-        meta = parse_metadata(entry, where, expected_id=key, extra_keys=("match", "allowable"))
+        meta = parse_metadata(entry, where, expected_id=key, extra_keys=("match", "allowable", "fact"))
         family = key[:3]
         allowable = entry.get("allowable", False)
         if not isinstance(allowable, bool) or (allowable and family != "N01"):
             raise CatalogError(f"{where}: allowable is true or false, and only for N01 entries")
-        if family in ("N01", "N04"):
+        if family == "N05":
+            fact = entry.get("fact")
+            if fact not in PROTOCOL_FACTS or "match" in entry:
+                raise CatalogError(
+                    f"{where}: an N05 entry names one fact of {sorted(PROTOCOL_FACTS)}, no match"
+                )
+            protocols.append(Risk(meta=meta, fact=str(fact)))
+        elif family in ("N01", "N04"):
             risk = Risk(meta=meta, match=_match(entry.get("match"), where), allowable=allowable)
             (services if family == "N01" else interfaces).append(risk)
         else:
@@ -212,6 +230,7 @@ def load_table(data: Any, source: str = "network/risks.yml") -> RiskTable:
         interfaces=tuple(interfaces),
         unexpected_port=singles["N02"],
         unmanaged_host=singles["N03"],
+        protocols=tuple(protocols),
     )
 
 

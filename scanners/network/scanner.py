@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from hisguard.scanners.errors import ScopeError
-from hisguard.scanners.findings import Run, ScanError, utcnow
+from hisguard.scanners.findings import Finding, Run, ScanError, utcnow
 from hisguard.scanners.interface import CommonOptions, Plan, Progress, Scanner, new_run, no_progress
 from hisguard.scanners.inventory import Facility, HostTarget, Inventory
 from hisguard.scanners.network import fingerprint
@@ -171,14 +171,41 @@ def sweep(plan: FacilityPlan, driver: NmapDriver, gate: threading.BoundedSemapho
             errors.append(
                 _error(plan, host.name, f"{address} did not answer (down, or a firewall drops the probes)")
             )
+    findings = judge(answered, plan.facility, table)
+    findings += _windows_findings(plan, answered, driver, gate, table, errors)
     return new_run(
         (SCANNER,),
         plan.facility.code,
         started,
         hosts=(managed[h.address].name if h.address in managed else h.address for h in answered),
         errors=errors,
-        findings=judge(answered, plan.facility, table),
+        findings=findings,
     )
+
+
+def _windows_findings(
+    plan: FacilityPlan,
+    answered: list[Host],
+    driver: NmapDriver,
+    gate: threading.BoundedSemaphore,
+    table: RiskTable,
+    errors: list[ScanError],
+) -> list[Finding]:
+    """N05.*: SMB and RDP protocol facts (nmap's SMB scripts, the RDP probe) on what answered.
+
+    Only a driver that talks to the network has ``protocol_facts``; the addresses are the ones
+    the scoped scan found, re-checked against the facility's targets before any probe.
+    """
+    from hisguard.scanners.network import protocols
+
+    inside = [h for h in answered if any(contains(job.targets, h.address) for job in plan.jobs)]
+    collect = getattr(driver, "protocol_facts", None)
+    facts = protocols.WindowsFacts()
+    if collect is not None and inside:
+        with gate:
+            facts = collect(inside)
+    errors.extend(_error(plan, target, message) for target, message in facts.errors)
+    return protocols.judge(inside, facts, plan.facility, table, managed_by_address(plan.facility))
 
 
 def nmap_gate(max_nmap: int) -> threading.BoundedSemaphore:

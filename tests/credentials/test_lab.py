@@ -28,8 +28,8 @@ def test_planted_items_are_found_and_clean_host_is_quiet(lab: Any) -> None:
     booted = {h.name for h in lab.hosts}
     assert not [e for e in run.errors if e.target in booted and "python3" in e.message]
     for host in lab.hosts:
-        if host.facility != "75901":
-            continue
+        if host.facility != "75901" or host.platform == "windows":
+            continue  # the Windows-shaped hosts are read over SMB (tests/windows)
         findings = [f for f in run.findings if f.host == host.name]
         if host.clean:
             assert [f for f in findings if f.check_id.startswith(OURS)] == [], host.name

@@ -190,7 +190,7 @@ def test_one_registry_line_adds_a_scanner_to_scan_all(
 
 
 def test_registry_names_every_scanner_and_builds_it() -> None:
-    assert registry.names() == ("credentials", "config", "network")
+    assert registry.names() == ("credentials", "config", "network", "windows")
     for name in registry.names():
         instance = registry.scanner(name)
         assert isinstance(instance, Scanner) and instance.name == name

@@ -24,7 +24,7 @@ CHECK_IDS = (
     {f"C{i:02d}" for i in range(1, 11)}
     | {f"D{i:02d}" for i in range(1, 4)}
     | {f"H{i:02d}" for i in (1, 2, 3, 5, 6, 7, 8, 9, 10, 12, 13, 14)}
-    | {f"N{i:02d}" for i in range(1, 5)}
+    | {f"N{i:02d}" for i in range(1, 6)}  # N05: Windows protocol weaknesses (scanners/network/risks.yml)
 )
 VALUES = {
     "hostname": "his-app-01",
@@ -53,6 +53,9 @@ def test_fleet_loads_with_both_facilities() -> None:
         "ws-01": "198.18.0.21",
         "ws-02": "198.18.0.22",
         "rogue-01": "198.18.0.99",
+        "win-his-01": "198.18.0.41",
+        "win-ws-01": "198.18.0.42",
+        "win-ws-02": "198.18.0.43",
         "scan-02": "198.18.1.5",
         "his-app-02": "198.18.1.10",
     }

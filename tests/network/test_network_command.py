@@ -142,7 +142,8 @@ def test_limit_scans_only_the_chosen_hosts(
         capsys,
     )
     assert code == 0
-    assert out.split(" -p ")[0] == "75901: nmap -oX - 198.18.0.21/32 198.18.0.22/32"
+    # ws-01, ws-02 and the Windows-shaped win-ws-01, win-ws-02 (198.18.0.42/31).
+    assert out.split(" -p ")[0] == "75901: nmap -oX - 198.18.0.21/32 198.18.0.22/32 198.18.0.42/31"
 
 
 def test_a_scan_prints_json_stores_the_run_and_exits_1_on_high_findings(

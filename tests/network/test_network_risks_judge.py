@@ -29,9 +29,15 @@ def _raw() -> dict[str, Any]:
 # --- the table ---------------------------------------------------------------------------------
 
 
-def test_every_entry_is_valid_catalog_metadata_in_the_n01_to_n04_families() -> None:
+def test_every_entry_is_valid_catalog_metadata_in_the_n01_to_n05_families() -> None:
     table = risk_table()
-    every = (*table.services, *table.interfaces, table.unexpected_port, table.unmanaged_host)
+    every = (
+        *table.services,
+        *table.interfaces,
+        table.unexpected_port,
+        table.unmanaged_host,
+        *table.protocols,
+    )
     assert len(every) == len(_raw())
     known_roles = roles()
     for risk in every:
@@ -58,7 +64,7 @@ def test_the_issue_severities_and_fixes() -> None:
     ("change", "message"),
     [
         (lambda d: d.pop("N02"), "entry N02 is missing"),
-        (lambda d: d.__setitem__("X01", d.pop("N01.telnet") | {"id": "X01"}), "id must be N01..N04"),
+        (lambda d: d.__setitem__("X01", d.pop("N01.telnet") | {"id": "X01"}), "id must be N01..N05"),
         (lambda d: d["N01.telnet"].__setitem__("id", "N01.ftp"), "does not match"),
         (lambda d: d["N01.telnet"].__setitem__("severity", "urgent"), "severity"),
         (lambda d: d["N01.telnet"].__setitem__("fix", {"role": "nope"}), "unknown role"),
