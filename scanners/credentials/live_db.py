@@ -23,14 +23,16 @@ import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hisguard.scanners.credentials.judge import Judge
 from hisguard.scanners.credentials.report import HostResult
 from hisguard.scanners.credentials.rules import RuleSet
 from hisguard.scanners.errors import InventoryError, TransportError
 from hisguard.scanners.inventory import HostTarget, Secret
-from hisguard.scanners.transport import Transport
+
+if TYPE_CHECKING:  # annotations only: the package loads paramiko, which a --path scan never needs
+    from hisguard.scanners.transport import Transport
 
 VARIABLE = "hisguard_his_db"
 ENGINES = {"postgresql": 5432, "mysql": 3306}
