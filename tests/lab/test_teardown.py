@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from hisguard.lab import cgroups, runner
+from hisguard.lab.profile import load_fleet
 from tests.lab_fixture import _skip_reason
 
 pytestmark = pytest.mark.lab
@@ -85,8 +86,8 @@ def test_up_all_and_down_twice_beside_a_cpu_hog_leave_nothing() -> None:
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         for _ in range(2):
-            runner.up(every=True)
-            assert runner.status()["status"] == "up"
+            report = runner.up(every=True)
+            assert set(report.booted) | set(report.kept) == {h.name for h in load_fleet().hosts()}
             start = time.monotonic()
             left = runner.down()
             assert left == [], f"cycle left {left} after {time.monotonic() - start:.0f} s"
