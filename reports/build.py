@@ -156,10 +156,17 @@ def _action_key(remediation: Remediation | None) -> tuple[str, str | None, tuple
     return (remediation.playbook, remediation.role, tuple(sorted(remediation.tags)))
 
 
-def _actions(rows: Sequence[Row], inventory: Sequence[str]) -> tuple[tuple[Action, ...], Action | None]:
+def _actions(
+    rows: Sequence[Row], inventory: Sequence[str], managed: frozenset[str] | None
+) -> tuple[tuple[Action, ...], Action | None]:
+    """Group rows by what fixes them. A host the scan did not target (one the network scanner
+    found on the LAN) is not in the inventory, so no playbook reaches it: its rows are manual."""
     by_action: dict[tuple[str, str | None, tuple[str, ...]], list[Row]] = {}
     for row in rows:
-        by_action.setdefault(_action_key(row.finding.remediation), []).append(row)
+        key = _action_key(row.finding.remediation)
+        if managed is not None and row.finding.host not in managed:
+            key = (MANUAL, None, ())
+        by_action.setdefault(key, []).append(row)
     actions: list[Action] = []
     manual: Action | None = None
     for (playbook, role, tags), members in by_action.items():
@@ -210,7 +217,9 @@ def build_facility_report(
             errored.append(_row(finding, comparison))
         elif status == Status.PASS:
             passed += 1
-    actions, manual = _actions(failing, inventory)
+    # The run lists the inventory hosts it targeted; an older document without them says nothing.
+    managed = frozenset(scan.hosts) if scan.hosts else None
+    actions, manual = _actions(failing, inventory, managed)
     return FacilityReport(
         facility=info,
         scan=ScanInfo(

@@ -4,14 +4,18 @@ One play per action, limited to that action's failing hosts, applying its role w
 failing control areas switched on: every area of a role has an on/off variable
 (``scanners/catalog/roles.yml``), so the areas this report does not ask for are switched off
 rather than relying on ``--tags``. The role is also tagged with its areas, so ``--tags`` still
-narrows a run further. The header comment gives the equivalent ``playbooks/harden.yml``
-commands; manual actions are listed as comments, since no playbook can do them.
+narrows a run further.
+
+The plays follow ``playbooks/harden.yml``: the same order (the firewall last, so that a ruleset
+that shuts the controller out rolls itself back after everything else is done) and the same
+hosts (a role runs only on the function groups harden.yml gives it, checked on each host at run
+time). The header says how to run it: a dry run with ``--check --diff`` first, the vault
+password, and the equivalent harden.yml commands; manual actions are listed as comments.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,20 +28,29 @@ from hisguard.scanners.catalog import roles
 
 HEADER = N_("remediation playbook for facility %(facility)s, from the scan of %(when)s (Vietnam time).")
 
-
-def playbook_name(code: str) -> str:
-    return f"remediate-{facility_stem(code)}.yml"  # as reports.formats.Format.file_name names it
-
-
-def roles_path() -> str:
-    """The repository's roles/ when hisguard runs from a checkout, else a placeholder."""
-    candidate = Path(__file__).resolve().parents[2] / "roles"
-    return str(candidate) if candidate.is_dir() else "<hisguard>/roles"
-
+MANAGED = ("his_servers", "db_servers", "workstations", "scan_hosts")
+# playbooks/harden.yml, in its order: each role and the function groups it runs on there
+# (tests/reports/test_ansible.py reads harden.yml and holds this table to it).
+HARDEN_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("patch_baseline", MANAGED),
+    ("accounts", MANAGED),
+    ("audit_logging", MANAGED),
+    ("ssh_hardening", MANAGED),
+    ("credential_store", ("his_servers",)),
+    ("database", ("db_servers",)),
+    ("workstation", ("workstations",)),
+    ("firewall", MANAGED),
+)
+# harden.yml also runs these areas of the workstation role on every other managed host.
+WORKSTATION_AREAS_EVERYWHERE = frozenset({"remote_access", "usb_storage"})
 
 # Play names are Jinja-templated by Ansible: only catalog roles/tags (checked when the report was
 # built) and check ids of this shape ever go into one.
 _CHECK_ID = re.compile(r"[A-Z][A-Za-z0-9.]{0,15}")
+
+
+def playbook_name(code: str) -> str:
+    return f"remediate-{facility_stem(code)}.yml"  # as reports.formats.Format.file_name names it
 
 
 def _one_line(text: str) -> str:
@@ -47,6 +60,18 @@ def _one_line(text: str) -> str:
 def toggles(role: str, tags: tuple[str, ...]) -> dict[str, bool]:
     """Each control area's variable of ``role``: on for the areas asked for, off for the rest."""
     return {variable: tag in tags for tag, variable in roles().get(role, {}).items()}
+
+
+def groups_for(role: str, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The function groups harden.yml applies ``role`` (with these areas) to."""
+    if role == "workstation" and tags and set(tags) <= WORKSTATION_AREAS_EVERYWHERE:
+        return MANAGED
+    return dict(HARDEN_ORDER).get(role, MANAGED)
+
+
+def _order(action: Action) -> int:
+    names = [role for role, _ in HARDEN_ORDER]
+    return names.index(action.role) if action.role in names else len(names)
 
 
 def _play(action: Action, tr: Translator) -> dict[str, Any] | None:
@@ -59,6 +84,8 @@ def _play(action: Action, tr: Translator) -> dict[str, Any] | None:
         role["vars"] = variables
     if action.tags:
         role["tags"] = list(action.tags)
+    # The condition holds catalog group names only (never document text).
+    role["when"] = f"group_names | intersect({list(groups_for(action.role, action.tags))}) | length > 0"
     checks = ", ".join(g.check_id for g in action.checks if _CHECK_ID.fullmatch(g.check_id))
     return {
         "name": _one_line(
@@ -82,6 +109,7 @@ def facility(report: FacilityReport, lang: str) -> str:
     _ = tr.gettext
     inventory = " ".join(f"-i {path}" for path in report.inventory) or f"-i {INVENTORY_PLACEHOLDER}"
     name = playbook_name(report.facility.code)
+    run = f"ansible-playbook {inventory} --vault-password-file <vault-password-file> {name}"
     header = [
         "---",
         "# hisguard "
@@ -92,19 +120,31 @@ def facility(report: FacilityReport, lang: str) -> str:
                 "when": tr.format_datetime(report.scan.finished_at),
             }
         ),
-        "# " + _("Run it from the hisguard directory:"),
-        _one_line(f"#   ANSIBLE_ROLES_PATH={roles_path()} ansible-playbook {inventory} {name}"),
+        "# "
+        + _(
+            "Run it from the hisguard directory (its ansible.cfg finds roles/), with this file "
+            "copied there or its path given. First a dry run that changes nothing:"
+        ),
+        _one_line(f"#   {run} --check --diff"),
+        "# " + _("then, once the differences are what you expect:"),
+        _one_line(f"#   {run}"),
+        "# "
+        + _(
+            "The vault password file opens the inventory's vault values (or use --ask-vault-pass); "
+            "never put the password itself on the command line."
+        ),
         "# " + _("It does the same as these commands:"),
     ]
-    header += [f"#   {_one_line(action.command)}" for action in report.actions if action.command]
+    ordered = sorted(report.actions, key=_order)
+    header += [f"#   {_one_line(action.command)}" for action in ordered if action.command]
     if report.manual:
         header.append("# " + _("Manual actions, which no playbook can do (see the report):"))
         header += [
-            f"#   {group.check_id} ({group.severity.value}): {_one_line(tr.text(group.title))} "
+            f"#   {group.check_id} ({tr.severity(group.severity)}): {_one_line(tr.text(group.title))} "
             f"- {len(group.rows)}"
             for group in report.manual.checks
         ]
-    plays = [play for action in report.actions if (play := _play(action, tr)) is not None]
+    plays = [play for action in ordered if (play := _play(action, tr)) is not None]
     skipped = sorted(
         {h for a in report.actions for h in a.hosts}
         - {h for a in report.actions for h in limit_hosts(a.hosts)}

@@ -91,7 +91,7 @@ def test_plays_are_limited_to_failing_hosts_and_areas(report: FacilityReport) ->
     text = ansible.facility(report, "en")
     plays = yaml.safe_load(text)
     assert len(plays) == len(report.actions)
-    for play, action in zip(plays, report.actions, strict=True):
+    for play, action in zip(plays, sorted(report.actions, key=ansible._order), strict=True):
         assert play["hosts"] == ",".join(action.hosts)
         (role,) = play["roles"]
         assert role["role"] == action.role and role["tags"] == list(action.tags)
@@ -126,7 +126,9 @@ def test_nothing_to_fix_is_still_a_valid_playbook(tmp_path: Path) -> None:
 
 def test_hostile_host_names_never_widen_a_run() -> None:
     names = ["x\n- hosts: all\n  tasks: []", "all", "ws-*", "a,b", "his-app-01"]
-    report = build_facility_report(history(run([finding(host=name) for name in names], T0)), INFO)
+    report = build_facility_report(
+        history(run([finding(host=name) for name in names], T0, hosts=names)), INFO
+    )
     text = ansible.facility(report, "en")
     plays = yaml.safe_load(text)
     assert [play["hosts"] for play in plays] == ["his-app-01"]
@@ -173,3 +175,66 @@ def test_document_text_never_runs_as_a_play(tmp_path: Path) -> None:
     done = _syntax_check(playbook, stubs, ["his-app-01", "his-app-02"], tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert [m.name for m in marks if m.exists()] == []
+
+
+def _harden_plays() -> list[tuple[str, tuple[str, ...]]]:
+    """(role, function groups) in playbooks/harden.yml's order, first time each role appears."""
+    seen: dict[str, tuple[str, ...]] = {}
+    for play in yaml.safe_load((REPO / "playbooks" / "harden.yml").read_text()):
+        groups = tuple(g for g in play["hosts"].split(":") if not g.startswith("!"))
+        names = [r["role"] for r in play.get("roles", [])]
+        names += [t["ansible.builtin.include_role"]["name"] for t in play.get("tasks", [])]
+        for name in names:
+            seen.setdefault(name, groups)
+    return list(seen.items())
+
+
+def test_plays_follow_harden_yml_order_and_hosts() -> None:
+    assert list(ansible.HARDEN_ORDER) == _harden_plays()
+    # Every role of the catalog that harden.yml runs is placed; the firewall comes last.
+    assert ansible.HARDEN_ORDER[-1][0] == "firewall"
+    found = [
+        finding("H10", role="firewall", tags=("firewall",)),
+        finding("H02", role="ssh_hardening", tags=("ssh",)),
+        finding("H13", role="credential_store", tags=("credential_store",)),
+        finding("H01", host="his-app-01", role="workstation", tags=("remote_access",)),
+        finding("H07.2", host="ws-01", role="workstation", tags=("screen_lock",)),
+    ]
+    report = build_facility_report(history(run(found, T0)), INFO)
+    plays = yaml.safe_load(ansible.facility(report, "en"))
+    order = [play["roles"][0]["role"] for play in plays]
+    assert order == ["ssh_hardening", "credential_store", "workstation", "workstation", "firewall"]
+    when = {
+        (play["roles"][0]["role"], tuple(play["roles"][0]["tags"])): play["roles"][0]["when"]
+        for play in plays
+    }
+    assert "'his_servers'" in when[("credential_store", ("credential_store",))]
+    assert "'workstations'" not in when[("credential_store", ("credential_store",))]
+    assert "'db_servers'" in when[("workstation", ("remote_access",))]  # runs on every managed host
+    assert "'db_servers'" not in when[("workstation", ("screen_lock",))]
+
+
+def test_header_says_dry_run_first_and_how_to_give_the_vault() -> None:
+    report = build_facility_report(history(run([finding()], T0)), INFO, inventory=("inventories/lab",))
+    header = [line for line in ansible.facility(report, "en").splitlines() if line.startswith("#")]
+    text = "\n".join(header)
+    assert "--check --diff" in text and "--vault-password-file" in text
+    first_run = next(i for i, line in enumerate(header) if "--check --diff" in line)
+    real_run = next(
+        i for i, line in enumerate(header) if line.rstrip().endswith(".yml") and "ansible-playbook" in line
+    )
+    assert first_run < real_run
+    assert "/work/" not in text and "<hisguard>" not in text  # no path of the machine that built it
+
+
+def test_hosts_the_scan_did_not_target_get_manual_steps_not_a_limit() -> None:
+    # rogue-01 was found by the network scanner on the LAN: it is not in the inventory.
+    found = [
+        finding("H02", host="his-app-01"),
+        finding("N01", host="198.18.0.99", role="firewall", tags=("firewall",), scanner="network"),
+    ]
+    report = build_facility_report(history(run(found, T0, hosts=("his-app-01",))), INFO)
+    assert [(a.role, a.hosts) for a in report.actions] == [("ssh_hardening", ("his-app-01",))]
+    assert report.manual is not None
+    assert [r.finding.host for g in report.manual.checks for r in g.rows] == ["198.18.0.99"]
+    assert all("198.18.0.99" not in (a.command or "") for a in report.actions)
