@@ -22,6 +22,7 @@ class Format:
     module: str  # under reports.formats
     suffix: str  # file name ending
     kinds: tuple[str, ...]  # "facility", "rollup", "account"
+    options: tuple[tuple[str, str], ...] = ()  # keyword arguments for the format (csv: delimiter)
 
     def file_name(self, stem: str) -> str:
         # A playbook's name says what running it does.
@@ -36,13 +37,13 @@ class Format:
         return function
 
     def facility(self, report: FacilityReport, lang: str) -> Output:
-        return self._render("facility")(report, lang)
+        return self._render("facility")(report, lang, **dict(self.options))
 
     def rollup(self, report: RollupReport, lang: str) -> Output:
-        return self._render("rollup")(report, lang)
+        return self._render("rollup")(report, lang, **dict(self.options))
 
     def account(self, report: AccountReport, lang: str) -> Output:
-        return self._render("account")(report, lang)
+        return self._render("account")(report, lang, **dict(self.options))
 
 
 ALL_KINDS = ("facility", "rollup", "account")
@@ -54,6 +55,7 @@ FORMATS: dict[str, Format] = {
         Format("md", "markdown", ".md", ALL_KINDS),
         Format("json", "jsondoc", ".json", ALL_KINDS),
         Format("csv", "csvrows", ".csv", ALL_KINDS),
+        Format("xlsx", "xlsx", ".xlsx", ALL_KINDS),
         Format("sarif", "sarif", ".sarif", ("facility",)),
         Format("ansible", "ansible", ".yml", ("facility",)),
     )

@@ -1,15 +1,18 @@
 """CSV: one row per listed finding, for spreadsheets; headers and labels in the report language.
 
 UTF-8 with a byte-order mark, because Excel (what most facilities open CSV with) reads
-Vietnamese correctly only then. Cells that a spreadsheet would run as a formula are prefixed
-with an apostrophe: evidence comes from files on scanned hosts and could start with "=".
+Vietnamese correctly only then. Separated by ";" in Vietnamese (Excel with Vietnamese regional
+settings, whose decimal mark is ",", splits columns on ";") and "," in English, unless asked
+otherwise. Cells that a spreadsheet would run as a formula are prefixed with an apostrophe:
+evidence comes from files on scanned hosts and could start with "=".
+
+The tables themselves (``*_table``) are shared with the xlsx format.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
 
 from hisguard.reports.build import reference
 from hisguard.reports.i18n import Translator
@@ -17,6 +20,8 @@ from hisguard.reports.model import AccountPlace, AccountReport, Action, Facility
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DELIMITERS = {"vi": ";", "en": ","}
+Table = tuple[list[str], list[list[object]]]
 
 
 def _cell(value: object) -> str:
@@ -25,22 +30,35 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def _csv(table: Table, lang: str, delimiter: str | None) -> str:
+    header, rows = table
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter or DELIMITERS.get(lang, ","), lineterminator="\r\n")
     writer.writerow([_cell(h) for h in header])
     writer.writerows([_cell(v) for v in row] for row in rows)
     return BOM + buffer.getvalue()
 
 
 def _references(row: Row, tr: Translator) -> str:
+    """The cited documents by name (not the catalog's keys), unverified ones marked."""
     marked = tr.gettext("to be verified")
-    return "; ".join(
-        key + (f" ({marked})" if reference(key).to_be_verified else "") for key in row.finding.references
-    )
+    names = []
+    for key in row.finding.references:
+        ref = reference(key)
+        names.append(tr.text(ref.document) + (f" ({marked})" if ref.to_be_verified else ""))
+    return "; ".join(names)
 
 
-def facility(report: FacilityReport, lang: str) -> str:
+def action_label(action: Action | None, tr: Translator) -> str:
+    """``role firewall · tag firewall`` for a role's action, the manual label otherwise."""
+    if action is None:
+        return ""
+    if action.role:
+        return f"role {action.role} · tag {', '.join(action.tags)}" if action.tags else f"role {action.role}"
+    return tr.gettext("Manual action")
+
+
+def facility_table(report: FacilityReport, lang: str) -> Table:
     tr = Translator(lang)
     _ = tr.gettext
     header = [
@@ -76,12 +94,6 @@ def facility(report: FacilityReport, lang: str) -> str:
     def line(row: Row, action: Action | None) -> list[object]:
         f = row.finding
         waiver = row.waiver
-        if action is None:
-            action_label = ""
-        elif action.role:
-            action_label = f"{action.role} ({', '.join(action.tags)})"
-        else:
-            action_label = _("Manual action")
         return [
             info.code,
             info.name,
@@ -95,7 +107,7 @@ def facility(report: FacilityReport, lang: str) -> str:
             f.line,
             f.evidence,
             tr.format_date(row.first_failed),
-            action_label,
+            action_label(action, tr),
             action.command if action else "",
             _references(row, tr),
             tr.text(f.remediation.text) if f.remediation else "",
@@ -106,10 +118,10 @@ def facility(report: FacilityReport, lang: str) -> str:
             f.fingerprint,
         ]
 
-    return _table(header, (line(row, action) for row, action in listed))
+    return header, [line(row, action) for row, action in listed]
 
 
-def rollup(report: RollupReport, lang: str) -> str:
+def rollup_table(report: RollupReport, lang: str) -> Table:
     tr = Translator(lang)
     _ = tr.gettext
     header = [
@@ -125,9 +137,9 @@ def rollup(report: RollupReport, lang: str) -> str:
         _("Last scan"),
         _("Hosts not scanned"),
     ]
-    return _table(
+    return (
         header,
-        (
+        [
             [
                 index,
                 row.facility.code,
@@ -142,11 +154,11 @@ def rollup(report: RollupReport, lang: str) -> str:
                 row.unscanned,
             ]
             for index, row in enumerate(report.rows, start=1)
-        ),
+        ],
     )
 
 
-def account(report: AccountReport, lang: str) -> str:
+def account_table(report: AccountReport, lang: str) -> Table:
     tr = Translator(lang)
     _ = tr.gettext
     header = [
@@ -186,4 +198,16 @@ def account(report: AccountReport, lang: str) -> str:
             yes_no(place.present),
         ]
 
-    return _table(header, (line(place) for place in (*report.places, *report.log_lines)))
+    return header, [line(place) for place in (*report.places, *report.log_lines)]
+
+
+def facility(report: FacilityReport, lang: str, delimiter: str | None = None) -> str:
+    return _csv(facility_table(report, lang), lang, delimiter)
+
+
+def rollup(report: RollupReport, lang: str, delimiter: str | None = None) -> str:
+    return _csv(rollup_table(report, lang), lang, delimiter)
+
+
+def account(report: AccountReport, lang: str, delimiter: str | None = None) -> str:
+    return _csv(account_table(report, lang), lang, delimiter)

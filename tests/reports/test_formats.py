@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 
+import openpyxl
 import pytest
 
 from hisguard.reports.account import build_account_report
@@ -41,7 +43,18 @@ def canary_report() -> FacilityReport:
 
 
 def _text(data: str | bytes) -> str:
+    if isinstance(data, bytes) and data.startswith(b"PK"):  # xlsx: every cell's text
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(
+            "\t".join("" if v is None else str(v) for v in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
     return data if isinstance(data, str) else data.decode("utf-8")
+
+
+def _csv_rows(data: str | bytes, lang: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(_text(data).lstrip("\ufeff")), delimiter=";" if lang == "vi" else ","))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -52,7 +65,7 @@ def test_every_facility_format_renders_in_both_languages(
     out = _text(FORMATS[name].facility(report, lang))
     assert report.facility.code in out
     assert len(out) > 1000
-    if name in ("html", "md", "csv"):
+    if name in ("html", "md", "csv", "xlsx"):
         for word in WORDS[lang]:
             assert word in out, word
         if lang == "en":
@@ -123,21 +136,57 @@ def test_html_is_self_contained_and_escapes_everything() -> None:
     row = next(line for line in md.splitlines() if line.startswith("| his-app-01 |"))
     # host, location, evidence, failing since: 4 cells, 5 unescaped pipes, whatever the evidence holds
     assert len(re.findall(r"(?<!\\)\|", row)) == 5
-    rows = list(csv.reader(io.StringIO(_text(FORMATS["csv"].facility(report, "vi")).lstrip("\ufeff"))))
+    rows = _csv_rows(FORMATS["csv"].facility(report, "vi"), "vi")
     assert rows[1][10].startswith("<img")  # not a formula: left alone
 
 
 def test_csv_has_one_row_per_listed_finding_and_defuses_formulas(report: FacilityReport) -> None:
     data = _text(FORMATS["csv"].facility(report, "vi"))
     assert data.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(data.lstrip("\ufeff"))))
+    rows = _csv_rows(data, "vi")
     listed = report.open_total + len(report.waived) + len(report.check_errors)
     assert len(rows) == 1 + listed
     assert rows[0][0] == "Mã cơ sở KCB"
     formula = finding("H02", evidence="=cmd|' /C calc'!A0")
     one = build_facility_report(history(run([formula], T0)), INFO)
-    cell = list(csv.reader(io.StringIO(_text(FORMATS["csv"].facility(one, "en")).lstrip("\ufeff"))))[1][10]
+    cell = _csv_rows(FORMATS["csv"].facility(one, "en"), "en")[1][10]
     assert cell == "'=cmd|' /C calc'!A0"
+
+
+def test_csv_separator_follows_the_language_and_can_be_chosen(report: FacilityReport) -> None:
+    vi = _text(FORMATS["csv"].facility(report, "vi")).lstrip("\ufeff")
+    en = _text(FORMATS["csv"].facility(report, "en")).lstrip("\ufeff")
+    assert vi.splitlines()[0].count(";") == 20 and en.splitlines()[0].count(",") == 20
+    tab = replace(FORMATS["csv"], options=(("delimiter", "\t"),))
+    assert _text(tab.facility(report, "vi")).splitlines()[0].count("\t") == 20
+    # References by document name, actions as role / tag: no catalog keys, no "x (x)".
+    rows = _csv_rows(FORMATS["csv"].facility(report, "vi"), "vi")
+    header = rows[0]
+    column = header.index("Công văn, quy định liên quan")
+    refs = [r[column] for r in rows[1:] if r[column]]
+    assert refs and not any(re.search(r"\b[A-Z]{2,}-\d+-", r) for r in refs)
+    actions = {r[header.index("Việc cần làm")] for r in rows[1:]}
+    assert any(a.startswith("role ") and " · tag " in a for a in actions)
+
+
+def test_xlsx_opens_with_a_frozen_filtered_header_and_the_csv_columns(report: FacilityReport) -> None:
+    data = FORMATS["xlsx"].facility(report, "vi")
+    assert isinstance(data, bytes)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
+    header = [c.value for c in sheet[1]]
+    assert header == _csv_rows(FORMATS["csv"].facility(report, "vi"), "vi")[0]
+    listed = report.open_total + len(report.waived) + len(report.check_errors)
+    assert sheet.max_row == 1 + listed
+    formula = finding("H02", evidence="=cmd|' /C calc'!A0")
+    one = openpyxl.load_workbook(
+        io.BytesIO(FORMATS["xlsx"].facility(build_facility_report(history(run([formula], T0)), INFO), "en"))
+    ).active
+    assert one is not None
+    cell = one.cell(row=2, column=11)
+    assert cell.value == "'=cmd|' /C calc'!A0" and cell.data_type == "s"
 
 
 def test_json_is_language_independent_and_complete(report: FacilityReport) -> None:
