@@ -22,6 +22,7 @@ from hisguard.reports.model import (
     CheckGroup,
     FacilityInfo,
     FacilityReport,
+    Priority,
     Reference,
     Row,
     ScanInfo,
@@ -31,7 +32,7 @@ from hisguard.reports.scans import FacilityHistory
 from hisguard.reports.score import score
 from hisguard.scanners import __version__
 from hisguard.scanners.catalog import regulations, roles
-from hisguard.scanners.findings import Finding, Remediation, Status, Text, utcnow
+from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, utcnow
 
 DEFAULT_TREND_LENGTH = 8
 INVENTORY_PLACEHOLDER = "<inventory>"
@@ -192,6 +193,44 @@ def _actions(
     return tuple(actions), manual
 
 
+URGENT = Severity.HIGH
+
+
+def priorities(actions: Sequence[Action], manual: Action | None) -> tuple[Priority, ...]:
+    """What to do first: every critical or high automated action, and every critical or high
+    manual check on its own (a person has to do each one), worst first, then the widest."""
+    items = [
+        Priority(
+            severity=a.worst,
+            check_ids=tuple(g.check_id for g in a.checks if g.severity.at_least(URGENT)),
+            title=a.checks[0].title,
+            hosts=a.hosts,
+            findings=a.finding_count,
+            command=a.command,
+            manual=None,
+            anchor=f"action-{a.key}",
+        )
+        for a in actions
+        if a.worst.at_least(URGENT)
+    ]
+    for group in manual.checks if manual else ():
+        if group.severity.at_least(URGENT):
+            items.append(
+                Priority(
+                    severity=group.severity,
+                    check_ids=(group.check_id,),
+                    title=group.title,
+                    hosts=tuple(sorted({r.finding.host for r in group.rows})),
+                    findings=len(group.rows),
+                    command=None,
+                    manual=group.remediation,
+                    anchor=f"check-{group.check_id}",
+                )
+            )
+    items.sort(key=lambda p: (-p.severity.rank, -p.findings, p.check_ids))
+    return tuple(items)
+
+
 def build_facility_report(
     history: FacilityHistory,
     info: FacilityInfo,
@@ -237,6 +276,7 @@ def build_facility_report(
         trend=trend(snaps, trend_length),
         actions=actions,
         manual=manual,
+        first=priorities(actions, manual),
         waived=tuple(sorted(waived, key=_by_severity)),
         check_errors=tuple(sorted(errored, key=_by_severity)),
         inventory=tuple(inventory),

@@ -183,6 +183,20 @@ class ScanInfo:
 
 
 @dataclass(frozen=True)
+class Priority:
+    """One line of "what to do first": a critical or high action, automated or by hand."""
+
+    severity: Severity
+    check_ids: tuple[str, ...]
+    title: Text  # what is wrong (the worst check's title)
+    hosts: tuple[str, ...]
+    findings: int
+    command: str | None  # the playbook command, when a role fixes it
+    manual: Text | None  # the check's remediation, when a person must do it
+    anchor: str  # where its details are in the report
+
+
+@dataclass(frozen=True)
 class FacilityReport:
     facility: FacilityInfo
     scan: ScanInfo
@@ -192,6 +206,7 @@ class FacilityReport:
     trend: tuple[TrendPoint, ...]  # oldest first, the current scan last
     actions: tuple[Action, ...]  # automated fixes, worst first
     manual: Action | None
+    first: tuple[Priority, ...]  # critical and high actions, automated and manual, in order
     waived: tuple[Row, ...]
     check_errors: tuple[Row, ...]  # checks that could not be judged on a host
     inventory: tuple[str, ...]  # the -i paths, for the commands

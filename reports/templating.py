@@ -10,15 +10,17 @@ reports from one compiled template.
 from __future__ import annotations
 
 import re
+import shlex
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from hisguard.reports import chart
 from hisguard.reports.build import INVENTORY_PLACEHOLDER
+from hisguard.reports.formats.ansible import playbook_name
 from hisguard.reports.i18n import Translator
 from hisguard.reports.score import WEIGHTS
 from hisguard.scanners.findings import Severity
@@ -64,6 +66,28 @@ def markdown_block(value: Any) -> MarkdownRaw:
 
 
 @cache
+def shell_lines(command: str | None) -> str:
+    """A command on shell continuation lines, one option per line, for display: it is copied
+    as is and runs the same (a line never breaks inside a token, so never inside a host list)."""
+    if not command:
+        return ""
+    try:
+        tokens = shlex.split(command)
+    except ValueError:
+        return command
+    lines: list[list[str]] = [[]]
+    for token in tokens:
+        if token.startswith("--") and lines[-1]:
+            lines.append([])
+        lines[-1].append(token if token == INVENTORY_PLACEHOLDER else shlex.quote(token))
+    return " \\\n    ".join(" ".join(line) for line in lines)
+
+
+def path_breaks(value: Any) -> Markup:
+    """A path that may wrap after each "/" (and only there) in a narrow column."""
+    return Markup(str(escape(str(value))).replace("/", "/<wbr>"))
+
+
 def stylesheet() -> Markup:
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     return Markup(css.replace("</", "<\\/"))  # cannot close the <style> element early
@@ -95,6 +119,8 @@ def _environment(lang: str, markdown: bool) -> Environment:
         date=tr.format_date,
         code=markdown_code,
         block=markdown_block,
+        shell_lines=shell_lines,
+        path=path_breaks,
     )
     env.globals.update(
         lang=lang,
@@ -106,6 +132,7 @@ def _environment(lang: str, markdown: bool) -> Environment:
         sparkline=chart.sparkline,
         stylesheet=stylesheet,
         placeholder=INVENTORY_PLACEHOLDER,
+        playbook_name=playbook_name,
     )
     return env
 

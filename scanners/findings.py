@@ -103,7 +103,7 @@ class Remediation:
 class Finding:
     """One result of one check on one resource of one host.
 
-    ``evidence`` is already redacted (a key name, a length, at most two leading characters);
+    ``evidence`` is already redacted (the kind of secret, a length class, a keyed fingerprint);
     ``details`` holds extra display-safe facts (mode, owner, secret kind, account name...).
     """
 

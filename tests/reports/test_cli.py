@@ -146,7 +146,7 @@ def test_inventory_names_the_facility_and_fills_the_commands(documents: list[str
     )
     html = written[0].read_text(encoding="utf-8")
     assert "Bệnh viện Đa khoa Lab Đồng Nai" in html and "Đồng Nai" in html
-    assert f"ansible-playbook -i {LAB_INVENTORY} playbooks/harden.yml --limit" in html
+    assert f"ansible-playbook -i {LAB_INVENTORY} playbooks/harden.yml \\\n    --limit" in html
     assert "&lt;inventory&gt;" not in html
     assert f"-i {LAB_INVENTORY} --vault-password-file <vault-password-file> remediate-facility-75901.yml" in (
         written[1].read_text(encoding="utf-8")
