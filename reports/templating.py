@@ -83,9 +83,16 @@ def shell_lines(command: str | None) -> str:
     return " \\\n    ".join(" ".join(line) for line in lines)
 
 
+_LONG_RUN = re.compile(r"[^/\s]{40}")
+
+
 def path_breaks(value: Any) -> Markup:
-    """A path that may wrap after each "/" (and only there) in a narrow column."""
-    return Markup(str(escape(str(value))).replace("/", "/<wbr>"))
+    """A path that may wrap after each "/" in a narrow column, and inside a name only every 40
+    characters: a layout engine left to find break points in a 4,000-character name itself takes
+    minutes (WeasyPrint's line breaking grows with the square of an unbreakable run)."""
+    text = _LONG_RUN.sub(lambda m: m.group(0) + "\x00", str(value))
+    escaped = str(escape(text))
+    return Markup(escaped.replace("/", "/<wbr>").replace("\x00", "<wbr>"))
 
 
 def stylesheet() -> Markup:

@@ -24,7 +24,8 @@ def _pdf(document: str) -> bytes:
 
     # WeasyPrint warns about CSS it ignores (the screen-only grid hints); that is not news.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    data = HTML(string=document, url_fetcher=_refuse).write_pdf()
+    # PDF/UA-1: a tagged PDF (structure, reading order, language) that screen readers can follow.
+    data = HTML(string=document, url_fetcher=_refuse).write_pdf(pdf_variant="pdf/ua-1")
     return bytes(data)
 
 

@@ -59,3 +59,26 @@ def test_english_pdf_and_rollup(tmp_path: Path) -> None:
     rollup = build_rollup([rollup_row(report), rollup_row(other)])
     text = _text(FORMATS["pdf"].rollup(rollup, "vi"), tmp_path)
     assert "Tổng hợp toàn tỉnh" in text and INFO.name in text and "Trung tâm Y tế Thủ Dầu Một" in text
+
+
+def test_pdf_is_tagged_for_screen_readers(tmp_path: Path) -> None:
+    pdf = FORMATS["pdf"].facility(sample_report(hosts=2, findings_per_host=2), "vi")
+    assert isinstance(pdf, bytes)
+    path = tmp_path / "tagged.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "pdfuaid:part" in meta  # declared PDF/UA-1
+
+
+def test_long_names_get_break_points_so_layout_stays_linear() -> None:
+    # A 4,000-character name with no "/" took WeasyPrint minutes to lay out when it had to find
+    # break points itself: the page gives it one every 40 characters (and after every "/").
+    from hisguard.reports.templating import path_breaks
+
+    shown = str(path_breaks("/srv/" + "x" * 4000))
+    runs = shown.replace("/", "<wbr>").split("<wbr>")
+    assert max(len(run) for run in runs) <= 40
+    assert shown.replace("<wbr>", "") == "/srv/" + "x" * 4000
+    assert str(path_breaks("<b>&")) == "&lt;b&gt;&amp;"  # still escaped
