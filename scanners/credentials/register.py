@@ -207,7 +207,7 @@ def no_register_findings(reporter: Reporter, results: Sequence[HostResult]) -> l
                     evidence_text=f"username {label} found on {len(hosts)} host(s), {len(holders)} holder(s)",
                     details={"hosts": sorted(hosts), "holders": sorted(holders)},
                     title=Text(
-                        vi="Một tài khoản cổng BHXH bị dùng chung",
+                        vi="Một tài khoản cổng giám định BHYT bị dùng chung",
                         en="One BHXH portal account shared by many",
                     ),
                 )

@@ -108,7 +108,7 @@ def test_history_command_table_and_json(
     table = run_cli(base, monkeypatch, capsys)
     assert table.status == 0, table.err
     assert "Lịch sử quét · 75901 · Bệnh viện Đa khoa Lab Đồng Nai" in table.out
-    assert "Tái xuất hiện: [high] H02.1 his-app-01 sshd:PermitRootLogin" in table.out
+    assert "Tái diễn: [high] H02.1 his-app-01 sshd:PermitRootLogin" in table.out
     assert "lần đầu thấy 2026-10-02 19:00" in table.out  # day 1, noon UTC, shown in Vietnam time
     assert "lần đầu" in table.out.split("2026-10-02 19:00")[1]  # the first scan is the baseline
 
