@@ -29,7 +29,7 @@ from hisguard.reports.model import (
     SeverityCounts,
 )
 from hisguard.reports.scans import FacilityHistory
-from hisguard.reports.score import score
+from hisguard.reports.score import host_scores, score
 from hisguard.scanners import __version__
 from hisguard.scanners.catalog import regulations, roles
 from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, utcnow
@@ -270,7 +270,8 @@ def build_facility_report(
             errors=scan.errors,
             passed=passed,
         ),
-        score=score((r.finding.check_id, r.finding.severity) for r in failing),
+        score=score(scan.findings),
+        host_scores=host_scores(scan.findings),
         counts=SeverityCounts.of(r.finding.severity for r in failing),
         changes=comparison.changes,
         trend=trend(snaps, trend_length),

@@ -52,8 +52,11 @@ def _frame(tr: Translator, points: Sequence[TrendPoint], xs: Sequence[float], to
         _label(LEFT - 4, base, "tick", "0", anchor="end"),
     ]
     for x, point in zip(xs, points, strict=True):
-        day = tr.format_date(point.finished_at)
-        parts.append(_label(x, base + 16, "tick", day[:5] if tr.lang == "vi" else day[5:]))  # dd/mm, mm-dd
+        # Date and time: two scans on one day must not carry the same label.
+        stamp = tr.format_datetime(point.finished_at)  # dd/mm/yyyy HH:MM (vi), yyyy-mm-dd HH:MM (en)
+        day, _, clock = stamp.partition(" ")
+        parts.append(_label(x, base + 14, "tick", day[:5] if tr.lang == "vi" else day[5:]))  # dd/mm, mm-dd
+        parts.append(_label(x, base + 27, "tick", clock))
     return parts
 
 
@@ -122,3 +125,13 @@ def sparkline(scores: Sequence[int], tr: Translator, width: int = 96, height: in
         f'<polyline points="{path}" class="score-line" {LINE}/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" class="score-dot" {DOT}/></svg>'
     )
+
+
+def legend(tr: Translator) -> Markup:
+    """The colours of the stacked bars, as HTML beside the chart (shown in print and the PDF)."""
+    items = "".join(
+        f'<li><span class="swatch" style="background:{SEVERITY_COLOURS[severity]}"></span>'
+        f"{escape(tr.severity(severity))}</li>"
+        for severity in SEVERITIES
+    )
+    return Markup(f'<ul class="legend" aria-hidden="true">{items}</ul>')

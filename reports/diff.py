@@ -18,7 +18,6 @@ from datetime import datetime
 
 from hisguard.reports.model import Change, Changes, FixedItem, SeverityCounts, TrendPoint
 from hisguard.reports.scans import FacilityHistory, Snapshot
-from hisguard.reports.score import score
 from hisguard.scanners.findings import Finding, Status
 
 
@@ -127,7 +126,7 @@ def trend(snaps: Sequence[Snapshot], length: int) -> tuple[TrendPoint, ...]:
     return tuple(
         TrendPoint(
             finished_at=snap.finished_at,
-            score=score(snap.failing.values()),
+            score=snap.score,
             open=SeverityCounts.of(sev for _, sev in snap.failing.values()),
         )
         for snap in snaps[-length:]

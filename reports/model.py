@@ -201,6 +201,7 @@ class FacilityReport:
     facility: FacilityInfo
     scan: ScanInfo
     score: int
+    host_scores: tuple[tuple[str, int], ...]  # (host, score), lowest first
     counts: SeverityCounts  # open (failing) findings
     changes: Changes
     trend: tuple[TrendPoint, ...]  # oldest first, the current scan last

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from hisguard.reports.score import PASSED, score_of, weight
 from hisguard.scanners.findings import Finding, Run, ScanError, Severity, Status
 
 SCAN_WINDOW = timedelta(hours=12)
@@ -63,6 +64,7 @@ class Snapshot:
     finished_at: datetime
     scanners: tuple[str, ...]
     failing: Mapping[str, tuple[str, Severity]] = field(default_factory=dict)  # fp -> (check, sev)
+    passed_weight: int = 0  # the severity weight of its passing (and waived) results, for the score
 
     @classmethod
     def of(cls, scan: Scan) -> Snapshot:
@@ -72,7 +74,12 @@ class Snapshot:
             failing={
                 f.fingerprint: (f.check_id, f.severity) for f in scan.findings if f.status == Status.FAIL
             },
+            passed_weight=weight(f.severity for f in scan.findings if f.status in PASSED),
         )
+
+    @property
+    def score(self) -> int:
+        return score_of(self.passed_weight, weight(sev for _, sev in self.failing.values()))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from hisguard.reports.scans import FacilityHistory, Scan, Snapshot, group_runs
+from hisguard.reports.score import WEIGHTS
 from hisguard.scanners.findings import Run, Status
 from hisguard.scanners.store import Store, TrackedProblem
 
@@ -49,7 +50,9 @@ class StoredScans:
         """Scans as failing fingerprints only (from full scans already read, else one query)."""
         wanted = [i for i in dict.fromkeys(indexes) if i not in self._snaps]
         from_store = [i for i in wanted if i not in self._full]
-        failing = self.store.failing([run.id for i in from_store for run in self.groups[i]])
+        run_ids = [run.id for i in from_store for run in self.groups[i]]
+        failing = self.store.failing(run_ids)
+        passed = self.store.passed_weights(run_ids, WEIGHTS)
         for i in wanted:
             if i in self._full:
                 self._snaps[i] = Snapshot.of(self._full[i])
@@ -60,6 +63,7 @@ class StoredScans:
                 finished_at=self.finished_at(i),
                 scanners=tuple(dict.fromkeys(s for run in group for s in run.scanners)),
                 failing=merged,
+                passed_weight=sum(passed[run.id] for run in group),
             )
         return [self._snaps[i] for i in indexes]
 

@@ -136,6 +136,7 @@ def _environment(lang: str, markdown: bool) -> Environment:
         severity_of={severity.value: severity for severity in Severity},
         score_chart=chart.score_chart,
         open_chart=chart.open_chart,
+        chart_legend=chart.legend,
         sparkline=chart.sparkline,
         stylesheet=stylesheet,
         placeholder=INVENTORY_PLACEHOLDER,

@@ -404,6 +404,21 @@ class Store:
                     result[run_id][fp] = (check_id, _severity(severity))
         return result
 
+    def passed_weights(self, run_ids: Sequence[str], weights: Mapping[Severity, int]) -> dict[str, int]:
+        """Per run, the summed ``weights`` of its passing and waived results (the report's score)."""
+        result = dict.fromkeys(run_ids, 0)
+        passed = (Status.PASS.value, Status.WAIVED.value)
+        with self._read() as conn:
+            for part in _chunks(list(result)):
+                query = (
+                    sa.select(findings.c.run_id, findings.c.severity, sa.func.count())
+                    .where(findings.c.run_id.in_(part), findings.c.status.in_(passed))
+                    .group_by(findings.c.run_id, findings.c.severity)
+                )
+                for run_id, severity, count in conn.execute(query):
+                    result[run_id] += weights[_severity(severity)] * int(count)
+        return result
+
     def tracked(self, facility: str, fingerprints: Iterable[str] | None = None) -> dict[str, TrackedProblem]:
         """The facility's problems (or only those with the given fingerprints), by fingerprint."""
         base = sa.select(tracked).where(tracked.c.facility == facility)

@@ -54,7 +54,8 @@ def test_only_failing_findings_are_listed_and_passing_ones_count_for_coverage() 
     assert [r.finding.check_id for r in report.check_errors] == ["H08"]
     assert report.scan.passed == 1
     assert report.counts.critical == 1 and report.counts.high == 3 and report.open_total == 4
-    assert report.score == 100 - 25 - 10 - 10  # C03, H02, H05: once each
+    # Passed: H09 and the waived H10 (high, 5 each); failing: H02 twice, H05 (high), C03 (critical, 10).
+    assert report.score == 100 * 10 // (10 + 5 + 5 + 5 + 10)
 
 
 def test_commands_use_the_inventory_or_a_placeholder() -> None:
@@ -88,11 +89,12 @@ def test_rows_carry_their_change_and_first_failure() -> None:
             "H05", resource="/etc/security/pwquality.conf", role="accounts", tags=("accounts_pwquality",)
         ),
     )
-    report = build_facility_report(history(run([a], T0), run([a, b], T0 + timedelta(days=7))), INFO)
+    ok = finding("H09", resource="timesyncd", status=Status.PASS)
+    report = build_facility_report(history(run([a, ok], T0), run([a, b, ok], T0 + timedelta(days=7))), INFO)
     rows = {r.finding.check_id: r for act in report.actions for g in act.checks for r in g.rows}
     assert rows["H02"].change == Change.STILL_OPEN and rows["H02"].first_failed == T0
     assert rows["H05"].change == Change.NEW and rows["H05"].first_failed == T0 + timedelta(days=7)
-    assert [p.score for p in report.trend] == [90, 80]
+    assert [p.score for p in report.trend] == [50, 33]  # 5 / (5 + 5), then 5 / (5 + 10)
 
 
 def test_a_large_sample_builds_with_every_section() -> None:

@@ -85,8 +85,14 @@ def test_runs_of_different_scanners_close_together_form_one_scan() -> None:
 
 def test_trend_scores_each_scan_and_keeps_the_last_ones() -> None:
     crit = finding("C01", severity=Severity.CRITICAL, scanner="credentials")
-    runs = [run([A, B, crit], T0), run([A, B], T0 + WEEK), run([A], T0 + 2 * WEEK), run([], T0 + 3 * WEEK)]
+    ok = finding("H09", resource="timesyncd", status=Status.PASS)
+    runs = [
+        run([A, B, crit, ok], T0),
+        run([A, B, ok], T0 + WEEK),
+        run([A, ok], T0 + 2 * WEEK),
+        run([ok], T0 + 3 * WEEK),
+    ]
     points = trend(snapshots(history(*runs)), 3)
     assert [p.finished_at for p in points] == [T0 + WEEK, T0 + 2 * WEEK, T0 + 3 * WEEK]
-    assert [p.score for p in points] == [80, 90, 100]
+    assert [p.score for p in points] == [33, 50, 100]  # the high H09 passes: 5 / (5 + failing)
     assert [p.open.high for p in points] == [2, 1, 0]
