@@ -24,7 +24,7 @@ from hisguard.reports.model import RollupRow
 from hisguard.reports.naming import ROLLUP_STEM, account_stem, facility_stem
 from hisguard.reports.rollup import build_rollup, rollup_row
 from hisguard.reports.sources import DocumentSource, Source, StoreSource
-from hisguard.scanners.cli_options import inventory_options
+from hisguard.scanners.cli_options import inventory_options, store_option
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Inventory, load_inventory
 
@@ -138,7 +138,7 @@ def _account_report(
 
 
 @click.command("report")
-@click.option("--store", "store_url", envvar="HISGUARD_STORE", help="SQLAlchemy URL of the findings store.")
+@store_option
 @click.option(
     "--from",
     "from_paths",

@@ -53,4 +53,6 @@ def host_scores(findings: Iterable[Finding]) -> tuple[tuple[str, int], ...]:
     by_host: dict[str, list[Finding]] = {}
     for finding in findings:
         by_host.setdefault(finding.host, []).append(finding)
-    return tuple(sorted(((host, score(found)) for host, found in by_host.items()), key=lambda i: (i[1], i[0])))
+    return tuple(
+        sorted(((host, score(found)) for host, found in by_host.items()), key=lambda i: (i[1], i[0]))
+    )

@@ -57,7 +57,11 @@ TOP_COMMANDS = {
 SCAN_COMMANDS = {**registry.commands(), "all": "hisguard.scanners.scan_all_command:scan_all_command"}
 
 
-@click.group(cls=LazyGroup, lazy=TOP_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy=TOP_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
+)
 @click.version_option(__version__, prog_name="hisguard")
 def cli() -> None:
     """hisguard: scan and harden the IT fleet of a BHYT medical facility."""

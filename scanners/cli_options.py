@@ -30,12 +30,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 SEVERITY_CHOICE = click.Choice([s.value for s in Severity])
 
 
+STORE_HELP = (
+    "SQLAlchemy URL of the findings store, e.g. postgresql+psycopg://user@host/hisguard. Default: the "
+    "SQLite file hisguard.db in $HISGUARD_HOME, else in $XDG_DATA_HOME/hisguard, else in "
+    "~/.local/share/hisguard."
+)
+
+
+def store_option(func: F) -> F:
+    """--store URL (or HISGUARD_STORE): every command that reads or writes the store."""
+    return click.option("--store", "store_url", envvar="HISGUARD_STORE", show_envvar=True, help=STORE_HELP)(
+        func
+    )
+
+
 def inventory_options(func: F) -> F:
     """-i INVENTORY (repeatable) and --vault-password-file."""
     func = click.option(
         "--vault-password-file",
         type=click.Path(dir_okay=False),
         envvar="ANSIBLE_VAULT_PASSWORD_FILE",
+        show_envvar=True,
         help="File holding the ansible-vault password (or ANSIBLE_VAULT_PASSWORD_FILE).",
     )(func)
     func = click.option(
@@ -83,12 +98,7 @@ def output_options(func: F) -> F:
         help="Exit 1 when a finding is at or above this severity.",
     )(func)
     func = click.option("--no-store", is_flag=True, help="Do not record this run in the store.")(func)
-    func = click.option(
-        "--store",
-        "store_url",
-        envvar="HISGUARD_STORE",
-        help="SQLAlchemy URL of the findings store (default: SQLite in the data directory).",
-    )(func)
+    func = store_option(func)
     func = click.option(
         "--format",
         "output_format",

@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from hisguard.reports.history.timeline import Item, ScanChanges
+from hisguard.reports.i18n import Translator
+from hisguard.reports.model import FacilityInfo
 from hisguard.scanners import __version__
-from hisguard.scanners.inventory import Facility
 from hisguard.scanners.terminal import cell
 from hisguard.scanners.vietnam_time import VIETNAM
 
@@ -63,7 +64,7 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-def history_document(facility: Facility, entries: Sequence[ScanChanges]) -> dict[str, Any]:
+def history_document(facility: FacilityInfo, entries: Sequence[ScanChanges]) -> dict[str, Any]:
     return {
         "hisguard": __version__,
         "facility": {"code": facility.code, "name": facility.name, "province": facility.province},
@@ -71,7 +72,7 @@ def history_document(facility: Facility, entries: Sequence[ScanChanges]) -> dict
     }
 
 
-def render_json(facility: Facility, entries: Sequence[ScanChanges]) -> str:
+def render_json(facility: FacilityInfo, entries: Sequence[ScanChanges]) -> str:
     return json.dumps(history_document(facility, entries), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -117,14 +118,16 @@ def _item_doc(item: Item) -> dict[str, Any]:
     return doc
 
 
-def render_table(facility: Facility, entries: Sequence[ScanChanges], lang: str, width: int = 160) -> str:
+def render_table(facility: FacilityInfo, entries: Sequence[ScanChanges], lang: str, width: int = 80) -> str:
+    """The table at ``width`` columns (the terminal's: the CLI passes it)."""
     text = LABELS["en" if lang == "en" else "vi"]
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     if not entries:
         console.print(cell(text["none"].format(code=facility.code)))
         return buffer.getvalue()
-    table = Table(title=cell(f"{text['title']} · {facility.code} · {facility.name}"))
+    heading = " · ".join(filter(None, (text["title"], facility.code, facility.name)))
+    table = Table(title=cell(heading))
     for key in (
         "scan",
         "scanners",
@@ -175,7 +178,8 @@ def render_table(facility: Facility, entries: Sequence[ScanChanges], lang: str, 
 
 
 def _item_line(item: Item, text: dict[str, str], lang: str) -> str:
-    line = f"[{item.severity.value}] {item.check_id} {item.host} {item.location} · {item.title.get(lang)}"
+    severity = Translator(lang).severity(item.severity)
+    line = f"[{severity}] {item.check_id} {item.host} {item.location} · {item.title.get(lang)}"
     if item.first_seen is not None:
         line += f" ({text['first']} {local_time(item.first_seen)})"
     return line

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from hisguard.scanners.cli_options import store_option
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.ingest.documents import DocumentError, LoadedRun, load_document
 from hisguard.scanners.ingest.writer import ingest_runs
@@ -18,12 +19,7 @@ HELD_BYTES = 256 * 1024 * 1024  # documents' bytes whose runs wait in memory for
 
 @click.command("ingest")
 @click.argument("documents", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--store",
-    "store_url",
-    envvar="HISGUARD_STORE",
-    help="SQLAlchemy URL of the store to load into (default: SQLite in the data directory).",
-)
+@store_option
 def ingest(documents: tuple[Path, ...], store_url: str | None) -> int:
     """Load scan result documents (--format json output) into a store; a run already there is kept."""
     # Every file is checked before anything is written. Its runs are kept for writing while the

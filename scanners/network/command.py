@@ -38,7 +38,12 @@ from hisguard.scanners.scope import requested_scopes
     help="Most nmap processes at once (facilities are scanned in parallel).",
 )
 @click.option(
-    "--nmap-path", default="nmap", show_default=True, envvar="HISGUARD_NMAP", help="The nmap program."
+    "--nmap-path",
+    default="nmap",
+    show_default=True,
+    envvar="HISGUARD_NMAP",
+    show_envvar=True,
+    help="The nmap program.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the exact nmap commands and send nothing.")
 def network_command(

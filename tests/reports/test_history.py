@@ -108,12 +108,17 @@ def test_history_command_table_and_json(
     table = run_cli(base, monkeypatch, capsys)
     assert table.status == 0, table.err
     assert "Lịch sử quét · 75901 · Bệnh viện Đa khoa Lab Đồng Nai" in table.out
-    assert "Tái diễn: [high] H02.1 his-app-01 sshd:PermitRootLogin" in table.out
+    assert "Tái diễn: [Cao] H02.1 his-app-01 sshd:PermitRootLogin" in table.out  # severity in Vietnamese
     assert "lần đầu thấy 2026-10-02 19:00" in table.out  # day 1, noon UTC, shown in Vietnam time
     assert "lần đầu" in table.out.split("2026-10-02 19:00")[1]  # the first scan is the baseline
 
     english = run_cli([*base, "--lang", "en"], monkeypatch, capsys)
-    assert "Regressed: [high] H02.1 his-app-01" in english.out and "SSH allows root login" in english.out
+    assert "Regressed: [High] H02.1 his-app-01" in english.out and "SSH allows root login" in english.out
+
+    # The store alone is enough: no inventory, no vault; the heading then names the code only.
+    bare = run_cli(["history", "--facility", "75901", "--store", url], monkeypatch, capsys)
+    assert bare.status == 0, bare.err
+    assert "Lịch sử quét · 75901" in bare.out and "Tái diễn: [Cao] H02.1" in bare.out
 
     doc = json.loads(run_cli([*base, "--format", "json"], monkeypatch, capsys).out)
     assert doc["facility"]["code"] == "75901"
@@ -156,3 +161,22 @@ def test_history_of_a_facility_without_scans_and_of_an_unknown_one(
     assert empty.status == 0 and "Chưa có lần quét nào của cơ sở 75902" in empty.out
     unknown = run_cli(["history", "-i", str(inv), "--facility", "75999", "--store", url], monkeypatch, capsys)
     assert unknown.status == 2 and "no facility 75999" in unknown.err
+
+
+def test_history_table_fits_80_columns(tmp_path: Path) -> None:
+    from hisguard.reports.history.render import render_table
+    from hisguard.reports.history.timeline import stored_timeline
+    from hisguard.reports.model import FacilityInfo
+    from hisguard.scanners.store import Store
+
+    stored(tmp_path, three_scans()).close()
+    store = Store(f"sqlite:///{tmp_path / 'h.db'}", read_only=True)
+    try:
+        entries = stored_timeline(store, "75901", 10)
+    finally:
+        store.close()
+    text = render_table(
+        FacilityInfo("75901", "Bệnh viện Đa khoa Lab Đồng Nai", "Đồng Nai"), entries, "vi", width=80
+    )
+    table_lines = [line for line in text.splitlines() if line.strip()]
+    assert table_lines and max(len(line) for line in table_lines if "│" in line or "━" in line) <= 80
