@@ -37,7 +37,6 @@ HARDEN_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("audit_logging", MANAGED),
     ("ssh_hardening", MANAGED),
     ("credential_store", ("his_servers",)),
-    ("database", ("db_servers",)),
     ("workstation", ("workstations",)),
     ("firewall", MANAGED),
 )
