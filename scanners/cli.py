@@ -135,6 +135,32 @@ def _facility_doc(fac: Facility) -> dict[str, Any]:
                 "allowed_hosts": list(a.allowed_hosts),
                 "granted": a.granted.isoformat() if a.granted else None,
                 "reviewed": a.reviewed.isoformat() if a.reviewed else None,
+                "department": a.department,
+                "holder_id": a.holder_id,
+                "scope": list(a.scope),
+                "decision": (
+                    {
+                        "number": a.decision.number,
+                        "date": a.decision.signed.isoformat(),
+                        "signer": a.decision.signer,
+                    }
+                    if a.decision
+                    else None
+                ),
+                "status": a.status,
+                "revoked": a.revoked.isoformat() if a.revoked else None,
+                "held_at": a.held_at,
+                "review": (
+                    {
+                        "date": a.review.reviewed.isoformat(),
+                        "reviewer": a.review.reviewer,
+                        "outcome": a.review.outcome,
+                    }
+                    if a.review
+                    else None
+                ),
+                "password_changed": a.password_changed.isoformat() if a.password_changed else None,
+                "missing": list(a.missing),
                 "password_in_vault": a.password is not None,
             }
             for a in fac.portal_accounts

@@ -19,6 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from hisguard.scanners.errors import InventoryError
+from hisguard.scanners.portal_register import (
+    HELD_AT,
+    STATUSES,
+    Decision,
+    Fields,
+    Review,
+    check_dates,
+    missing_fields,
+)
 
 FACILITY_GROUP_PREFIX = "facility_"
 FUNCTION_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
@@ -53,7 +62,8 @@ class Secret:
 
 @dataclass(frozen=True)
 class PortalAccount:
-    """One BHXH portal account in the facility's register (who may hold it, and where)."""
+    """One account of the cổng giám định BHYT in the facility's delegation register: who holds it,
+    for which department, by whose decision, with which permissions, and where it is kept."""
 
     name: str
     username: str
@@ -63,6 +73,25 @@ class PortalAccount:
     granted: date | None
     reviewed: date | None
     password: Secret | None = field(default=None, repr=False)
+    department: str = ""
+    holder_id: str = ""
+    scope: tuple[str, ...] = ()
+    decision: Decision | None = None
+    revoked: date | None = None
+    status: str = ""
+    held_at: str = ""
+    review: Review | None = None
+    password_changed: date | None = None
+    missing: tuple[str, ...] = ()  # expected fields an old register lacks (C18)
+
+    @property
+    def last_review(self) -> date | None:
+        """The date of the last review, from the review record or an old register's ``reviewed``."""
+        return self.review.reviewed if self.review else self.reviewed
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == "revoked" or self.revoked is not None
 
 
 @dataclass(frozen=True)
@@ -741,17 +770,33 @@ def _accounts(value: Any, where: str) -> tuple[PortalAccount, ...]:
                 f"{where}: hisguard_portal_accounts[{index}]: allowed_hosts must be a list of host "
                 'names (allowed_hosts: ["his-app-01"], not a single string)'
             )
+        fields = Fields(item, f"{where}: hisguard_portal_accounts[{index}] ({username})", _date)
+        fields.unknown_keys()
+        granted = fields.date("granted")
+        revoked = fields.date("revoked")
+        status = fields.choice("status", STATUSES)
+        check_dates(fields, granted, revoked, status)
         password = item.get("password")
         accounts.append(
             PortalAccount(
                 name=str(item.get("name") or username),
                 username=username,
-                holder=str(item.get("holder") or ""),
-                purpose=str(item.get("purpose") or ""),
+                holder=fields.text("holder"),
+                purpose=fields.text("purpose"),
                 allowed_hosts=tuple(str(h) for h in item.get("allowed_hosts") or ()),
-                granted=_date(item.get("granted"), "granted", where),
-                reviewed=_date(item.get("reviewed"), "reviewed", where),
+                granted=granted,
+                reviewed=fields.date("reviewed"),
                 password=password if isinstance(password, Secret) else None,
+                department=fields.text("department"),
+                holder_id=fields.holder_id(),
+                scope=fields.scope(),
+                decision=fields.decision(),
+                revoked=revoked,
+                status=status or ("revoked" if revoked else ""),
+                held_at=fields.choice("held_at", HELD_AT),
+                review=fields.review(),
+                password_changed=fields.date("password_changed"),
+                missing=missing_fields(item),
             )
         )
     return tuple(accounts)

@@ -160,7 +160,9 @@ class Register:
                 )
         period = self.facility.review_period_months
         for account in self.facility.portal_accounts:
-            reviewed = account.reviewed or account.granted
+            if account.is_revoked:
+                continue  # a revoked account is judged by C15/C17, not reviewed again
+            reviewed = account.last_review or account.granted
             overdue = reviewed is None or _months_between(reviewed, today) >= period
             if overdue:
                 when = reviewed.isoformat() if reviewed else "never"
@@ -175,7 +177,91 @@ class Register:
                         title=None,
                     )
                 )
+        found.extend(self._delegation_findings(reporter))
         return found
+
+    def _delegation_findings(self, reporter: Reporter) -> list[Finding]:
+        """C14-C18: what the register itself says is wrong with a delegation."""
+        found: list[Finding] = []
+
+        def add(check: str, account: PortalAccount, evidence: str, **details: object) -> None:
+            found.append(
+                reporter.finding(
+                    check,
+                    "register",
+                    f"hisguard_portal_accounts/{account.name}",
+                    f"{check}:{account.name}",
+                    evidence_text=evidence,
+                    details={"account": account.name, "department": account.department, **details},
+                )
+            )
+
+        for account in self.facility.portal_accounts:
+            if not account.is_revoked and account.decision is None:
+                add("C14", account, f"account {account.name}: no authorising decision in the register")
+            if account.is_revoked:
+                places = self.seen.get(account.name, set()) | self.seen.get(account.username.lower(), set())
+                if places:
+                    hosts = sorted({host for host, _ in places})
+                    add(
+                        "C15",
+                        account,
+                        f"account {account.name} revoked {_iso(account.revoked)}, "
+                        f"found on {', '.join(hosts)}",
+                        hosts=hosts,
+                        revoked=_iso(account.revoked),
+                    )
+                changed = account.password_changed
+                if changed is None or (account.revoked is not None and changed < account.revoked):
+                    add(
+                        "C17",
+                        account,
+                        f"account {account.name} revoked {_iso(account.revoked)}, "
+                        f"password last changed {_iso(changed)}",
+                        revoked=_iso(account.revoked),
+                        password_changed=_iso(changed),
+                    )
+            lacking = [name for name in account.missing if name != "decision"]  # C14 says that one
+            if lacking:
+                add(
+                    "C18",
+                    account,
+                    f"account {account.name}: register lacks {', '.join(lacking)}",
+                    missing=lacking,
+                )
+        found.extend(self._holders_across_departments(reporter))
+        return found
+
+    def _holders_across_departments(self, reporter: Reporter) -> list[Finding]:
+        """C16: one person (by id, else by name) holding active accounts of several departments,
+        where some of those accounts lack the administration scope."""
+        by_holder: dict[str, list[PortalAccount]] = defaultdict(list)
+        for account in self.facility.portal_accounts:
+            person = account.holder_id or account.holder
+            if person and account.department and not account.is_revoked:
+                by_holder[person.casefold()].append(account)
+        found = []
+        for accounts in by_holder.values():
+            departments = sorted({a.department for a in accounts})
+            if len(departments) < 2 or all("admin" in a.scope for a in accounts):
+                continue
+            names = sorted(a.name for a in accounts)
+            holder = accounts[0].holder or accounts[0].holder_id
+            found.append(
+                reporter.finding(
+                    "C16",
+                    "register",
+                    f"hisguard_portal_accounts/{names[0]}",
+                    f"C16:{holder.casefold()}:{','.join(names)}",
+                    evidence_text=f"{holder} holds {len(names)} account(s) of {', '.join(departments)}",
+                    details={"holder": holder, "accounts": names, "departments": departments},
+                )
+            )
+        return found
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else "never"
 
 
 def _months_between(start: date, end: date) -> int:

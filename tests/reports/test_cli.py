@@ -159,7 +159,7 @@ def test_account_report_checks_the_register_and_never_shows_the_vault(
     from hisguard.scanners.inventory import load_inventory
 
     inventory = load_inventory([str(LAB_INVENTORY)], str(LAB_VAULT))
-    (account,) = inventory.facility("75901").portal_accounts
+    (account,) = [a for a in inventory.facility("75901").portal_accounts if a.username == "75901_BV"]
     assert account.password is not None
     vaulted = account.password.reveal()
     written = _written(
