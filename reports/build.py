@@ -65,6 +65,17 @@ def reference(key: str) -> Reference:
     )
 
 
+def cited(actions: Sequence[Action], manual: Action | None) -> tuple[Reference, ...]:
+    """The documents the report's checks cite, each once: verified first, then by key."""
+    found = {
+        ref.key: ref
+        for action in [*actions, *([manual] if manual else [])]
+        for group in action.checks
+        for ref in group.references
+    }
+    return tuple(sorted(found.values(), key=lambda ref: (ref.to_be_verified, ref.key)))
+
+
 def playbook_command(
     inventory: Sequence[str], playbook: str, hosts: Sequence[str], tags: Sequence[str]
 ) -> str:
@@ -260,6 +271,7 @@ def build_facility_report(
     managed = frozenset(scan.hosts) if scan.hosts else None
     actions, manual = _actions(failing, inventory, managed)
     return FacilityReport(
+        references=cited(actions, manual),
         facility=info,
         scan=ScanInfo(
             run_ids=scan.run_ids,

@@ -8,6 +8,7 @@ Text stays bilingual (:class:`~scanners.findings.Text`) so one model renders in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,10 @@ class FacilityInfo:
     province: str
 
 
+# "1898/BYT-BH", "53/2014/TT-BYT", "331/2026/NĐ-CP": the number a Vietnamese document is known by.
+_DOCUMENT_NUMBER = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-ZĐ0-9-]*")
+
+
 @dataclass(frozen=True)
 class Reference:
     """A letter or regulation a check serves, as the catalog describes it."""
@@ -42,6 +47,16 @@ class Reference:
     document: Text
     requirement: Text | None
     to_be_verified: bool
+
+    @property
+    def label(self) -> str:
+        """The short name a finding cites it by: the document's number ("1898/BYT-BH"), else the key."""
+        number = _DOCUMENT_NUMBER.search(self.document.vi)
+        return number.group(0) if number else self.key
+
+    @property
+    def anchor(self) -> str:
+        return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
 
 
 @dataclass(frozen=True)
@@ -213,10 +228,20 @@ class FacilityReport:
     inventory: tuple[str, ...]  # the -i paths, for the commands
     generated_at: datetime
     version: str
+    # Every document the open findings cite, once: the verified first, then those to be verified.
+    references: tuple[Reference, ...] = ()
 
     @property
     def open_total(self) -> int:
         return self.counts.total
+
+    @property
+    def verified_references(self) -> tuple[Reference, ...]:
+        return tuple(ref for ref in self.references if not ref.to_be_verified)
+
+    @property
+    def unverified_references(self) -> tuple[Reference, ...]:
+        return tuple(ref for ref in self.references if ref.to_be_verified)
 
 
 @dataclass(frozen=True)
