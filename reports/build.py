@@ -270,8 +270,11 @@ def build_facility_report(
     # The run lists the inventory hosts it targeted; an older document without them says nothing.
     managed = frozenset(scan.hosts) if scan.hosts else None
     actions, manual = _actions(failing, inventory, managed)
+    exposed = [r.finding for r in failing if r.finding.scanner == "credentials"]
     return FacilityReport(
         references=cited(actions, manual),
+        exposed_credentials=len(exposed),
+        exposed_credential_hosts=tuple(sorted({f.host for f in exposed})),
         facility=info,
         scan=ScanInfo(
             run_ids=scan.run_ids,

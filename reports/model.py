@@ -230,10 +230,18 @@ class FacilityReport:
     version: str
     # Every document the open findings cite, once: the verified first, then those to be verified.
     references: tuple[Reference, ...] = ()
+    # Open findings of the credentials scanner: a secret readable where it should not be.
+    exposed_credentials: int = 0
+    exposed_credential_hosts: tuple[str, ...] = ()
 
     @property
     def open_total(self) -> int:
         return self.counts.total
+
+    @property
+    def urgent(self) -> tuple[Priority, ...]:
+        """The director's three most urgent items: the top of "what to do first"."""
+        return self.first[:3]
 
     @property
     def verified_references(self) -> tuple[Reference, ...]:

@@ -53,7 +53,7 @@ def test_html_opens_with_contents_and_what_to_do_first_linking_to_details() -> N
 def test_markdown_has_the_same_first_list() -> None:
     md = FORMATS["md"].facility(_report(), "en")
     assert isinstance(md, str)
-    assert md.index("## What to do first") < md.index("## Summary")
+    assert md.index("## What to do first") < md.index("## Summary\n")
     assert "1. **Critical**" in md
 
 
