@@ -20,6 +20,7 @@ from hisguard.reports.build import DEFAULT_TREND_LENGTH, build_facility_report
 from hisguard.reports.context import account_query, facility_info, register_entries
 from hisguard.reports.formats import Format, Output, parse_formats
 from hisguard.reports.i18n import LANGS
+from hisguard.reports.investigation.lookup import username_for
 from hisguard.reports.model import RollupRow
 from hisguard.reports.naming import ROLLUP_STEM, account_stem, facility_stem
 from hisguard.reports.rollup import build_rollup, rollup_row
@@ -119,6 +120,8 @@ def _account_report(
     lang: str,
     out: Path,
 ) -> None:
+    # The account as the user named it: register name (egw-his), username or keyed fingerprint.
+    username = username_for(username, inventory, facility)
     register = register_entries(username, inventory) if inventory else None
     sightings = source.sightings(account_query(username, register), facility)
     codes = sorted({s.facility for s in sightings})
@@ -148,7 +151,11 @@ def _account_report(
 )
 @click.option("--facility", help="5-digit facility code (default: the only facility there is).")
 @click.option("--all", "everything", is_flag=True, help="Every facility, plus the province roll-up.")
-@click.option("--account", "username", help="Incident report for this portal account instead.")
+@click.option(
+    "--account",
+    "username",
+    help="Incident report for this portal account instead: register name, username or keyed fingerprint.",
+)
 @click.option(
     "--format",
     "format_names",

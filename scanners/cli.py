@@ -52,6 +52,7 @@ TOP_COMMANDS = {
     "waivers": "hisguard.scanners.waivers.command:waivers",
     "history": "hisguard.reports.history.command:history",
     "ingest": "hisguard.scanners.ingest.command:ingest",
+    "evidence": "hisguard.reports.investigation.command:evidence",
 }
 # Every registered scanner's command (scanners/registry.py), and ``all`` that runs them all.
 SCAN_COMMANDS = {**registry.commands(), "all": "hisguard.scanners.scan_all_command:scan_all_command"}

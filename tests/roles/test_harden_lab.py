@@ -73,6 +73,9 @@ ExecStart=/bin/sh -c 'wc -c < "$CREDENTIALS_DIRECTORY/egw-his" > /run/his-portal
 EXTRA_VARS: dict[str, object] = {
     "credential_store_plaintext_copies": PLAINTEXT_COPIES,
     "credential_store_services": [{"unit": CONSUMER_UNIT, "accounts": ["egw-his"]}],
+    # The planted copies are test data, not evidence: the evidence guard is overridden, with a
+    # reason (tests/investigation covers the guard itself).
+    "credential_store_evidence_override": "lab test: the planted copies are test data",
     # The database port only for the HIS server (remediation of H03): the machine must not reach it.
     "firewall_port_sources": {"5432": ["198.18.0.10/32"]},
 }
