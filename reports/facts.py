@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hisguard.reports.model import CredentialFacts, Waiver
+from hisguard.scanners.findings import Finding
 
 MAX_FACT_LENGTH = 200  # a fact is a name, a mode, a date: anything longer is not one
 
@@ -22,6 +23,23 @@ def text_fact(details: Mapping[str, Any], key: str) -> str:
         return ""
     text = " ".join(str(value).split())  # no newlines: facts sit in table cells and CSV rows
     return text[:MAX_FACT_LENGTH]
+
+
+MAX_EVIDENCE_LENGTH = 500
+
+
+def evidence(finding: Finding, lang: str) -> str:
+    """The evidence as the report's language says it.
+
+    A scanner whose evidence is a sentence (not redacted data) puts it in both languages in
+    ``details["evidence_text"]``; anything malformed there falls back to the stored evidence.
+    """
+    texts = finding.details.get("evidence_text")
+    if isinstance(texts, Mapping):
+        text = texts.get(lang)
+        if isinstance(text, str) and text.strip():
+            return text[:MAX_EVIDENCE_LENGTH]
+    return finding.evidence
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from hisguard.reports import chart
+from hisguard.reports import chart, facts
 from hisguard.reports.build import INVENTORY_PLACEHOLDER
 from hisguard.reports.formats.ansible import playbook_name
 from hisguard.reports.i18n import Translator
@@ -128,6 +128,7 @@ def _environment(lang: str, markdown: bool) -> Environment:
         block=markdown_block,
         shell_lines=shell_lines,
         path=path_breaks,
+        evidence=lambda finding: facts.evidence(finding, lang),
     )
     env.globals.update(
         lang=lang,

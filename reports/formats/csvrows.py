@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 
+from hisguard.reports import facts
 from hisguard.reports.build import reference
 from hisguard.reports.i18n import Translator
 from hisguard.reports.model import AccountPlace, AccountReport, Action, FacilityReport, RollupReport, Row
@@ -105,7 +106,7 @@ def facility_table(report: FacilityReport, lang: str) -> Table:
             tr.text(f.title),
             f.resource,
             f.line,
-            f.evidence,
+            facts.evidence(f, tr.lang),
             tr.format_date(row.first_failed),
             action_label(action, tr),
             action.command if action else "",
@@ -193,7 +194,7 @@ def account_table(report: AccountReport, lang: str) -> Table:
             tr.format_datetime(c.mtime) if c else "",
             tr.format_datetime(place.first_seen),
             tr.format_datetime(place.last_seen),
-            place.finding.evidence,
+            facts.evidence(place.finding, tr.lang),
             yes_no(place.allowed),
             yes_no(place.present),
         ]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from hisguard.reports import facts
 from hisguard.reports.i18n import Translator
 from hisguard.reports.model import CheckGroup, FacilityReport, Row
 from hisguard.scanners.findings import Finding, Severity, Status
@@ -96,7 +97,8 @@ def _rule(group: CheckGroup, tr: Translator) -> dict[str, Any]:
 
 def _result(row: Row, rule_index: int, tr: Translator, compared: bool) -> dict[str, Any]:
     f = row.finding
-    message = tr.text(f.title) + (f": {f.evidence}" if f.evidence else "")
+    shown = facts.evidence(f, tr.lang)
+    message = tr.text(f.title) + (f": {shown}" if shown else "")
     result: dict[str, Any] = {
         "ruleId": f.check_id,
         "ruleIndex": rule_index,

@@ -43,6 +43,11 @@ def failed(
     return Verdict(Status.FAIL, resource, evidence, material or evidence, details, line)
 
 
+def bilingual(vi: str, en: str) -> dict[str, str]:
+    """``details["evidence_text"]``: evidence that is a sentence, for the report to show in its language."""
+    return {"vi": vi, "en": en}
+
+
 def not_applicable(resource: str, why: str) -> Verdict:
     return Verdict(Status.NOT_APPLICABLE, resource, why, why)
 

@@ -73,11 +73,16 @@ class Reporter:
         *,
         severity: Severity | None = None,
         evidence_text: str = "",
+        evidence_vi: str = "",
         line: int | None = None,
         column: int | None = None,
         details: Mapping[str, Any] | None = None,
         title: Text | None = None,
     ) -> Finding:
+        details = dict(details or {})
+        if evidence_vi:
+            # A sentence rather than redacted data: the report shows it in its own language.
+            details["evidence_text"] = {"vi": evidence_vi, "en": evidence_text}
         return self.rules.check(check_id).finding(
             scanner=SCANNER,
             facility=self.facility,
@@ -201,11 +206,12 @@ class Reporter:
             first = min(items, key=lambda o: (o.line, o.column))
             details = {"occurrences": len(items), "lines": sorted({o.line for o in items})[:MAX_LINES]}
             details.update(_file_facts(result.files.get(path, {})))
-            label = {
-                "C05": "http:// to the portal",
-                "C06": "TLS check off",
-                "C09": "portal automation",
-                "C10": "fixed staff identity for look-ups",
+            # (English, Vietnamese); the key is what matched: a setting's name, or "http://".
+            label, label_vi = {
+                "C05": ("the portal's address starts with", "địa chỉ cổng giám định BHYT bắt đầu bằng"),
+                "C06": ("TLS certificate check off", "tắt kiểm tra chứng chỉ TLS"),
+                "C09": ("portal automation", "tự động hóa thao tác trên cổng giám định BHYT"),
+                "C10": ("fixed staff identity for look-ups", "tra cứu bằng danh tính cán bộ cố định"),
             }[check_id]
             findings.append(
                 self.finding(
@@ -214,6 +220,7 @@ class Reporter:
                     path,
                     f"{check_id}:{path}",
                     evidence_text=f"{label}: {first.key}",
+                    evidence_vi=f"{label_vi}: {first.key}",
                     line=first.line,
                     column=first.column,
                     details=details,
@@ -270,6 +277,7 @@ class Reporter:
             standalone_hiv = str(record.get("root") or "").upper() in self.rules.hiv_record_roots
             if record.get("xml6") or standalone_hiv:
                 what = "is" if standalone_hiv else "embeds"
+                what_vi = "là" if standalone_hiv else "chứa"
                 findings.append(
                     self.finding(
                         "D02",
@@ -277,6 +285,7 @@ class Reporter:
                         path,
                         f"D02:{path}",
                         evidence_text=f"{record.get('root')} {what} an XML6 (HIV/AIDS) record",
+                        evidence_vi=f"{record.get('root')} {what_vi} bảng XML6 (HIV/AIDS)",
                         details=_file_facts(record),
                     )
                 )
@@ -294,11 +303,22 @@ class Reporter:
                 "world_readable": sum(1 for r in records if int(r.get("mode") or 0) & 0o004),
             }
             text = f"{len(records)} claim XML file(s), oldest {oldest} days"
+            text_vi = f"{len(records)} tệp XML hồ sơ đề nghị thanh toán BHYT, tệp cũ nhất {oldest} ngày"
             findings.append(
-                self.finding("D01", result.host, folder, f"D01:{folder}", evidence_text=text, details=details)
+                self.finding(
+                    "D01",
+                    result.host,
+                    folder,
+                    f"D01:{folder}",
+                    evidence_text=text,
+                    evidence_vi=text_vi,
+                    details=details,
+                )
             )
-            where = "web root" if places.under_web_root(folder + "/x") else places.open_share(folder)
+            web_root = places.under_web_root(folder + "/x")
+            where = "web root" if web_root else places.open_share(folder)
             if where:
+                where_vi = "thư mục web" if web_root else f"thư mục chia sẻ {where}"
                 findings.append(
                     self.finding(
                         "D03",
@@ -306,6 +326,7 @@ class Reporter:
                         folder,
                         f"D03:{folder}",
                         evidence_text=f"{text}, on {where}",
+                        evidence_vi=f"{text_vi}, nằm trong {where_vi}",
                         details={**details, "exposed_by": where},
                     )
                 )

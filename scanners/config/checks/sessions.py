@@ -6,7 +6,7 @@ import re
 
 from hisguard.scanners.catalog.shared import policy_default
 from hisguard.scanners.config import parsers
-from hisguard.scanners.config.model import Verdict, check, failed, not_applicable, passed
+from hisguard.scanners.config.model import Verdict, bilingual, check, failed, not_applicable, passed
 from hisguard.scanners.config.snapshot import Facts
 
 DEFAULT_MAX_IDLE = policy_default("hisguard_session_timeout_seconds")  # QD-326: idle sessions end
@@ -41,12 +41,28 @@ def shell_timeout(facts: Facts) -> Verdict:
         for match in TMOUT.finditer(code):
             settings.append((_load_order(path), line or 0, path, int(match.group(1))))
     if not settings:
-        return failed(resource, "TMOUT is not set: idle shells stay open", "unset")
+        return failed(
+            resource,
+            "TMOUT is not set: idle shells stay open",
+            "unset",
+            evidence_text=bilingual(
+                "Chưa đặt TMOUT: phiên shell bỏ trống không tự đóng",
+                "TMOUT is not set: idle shells stay open",
+            ),
+        )
     _, line, path, seconds = max(settings)
     evidence = f"TMOUT={seconds} ({path})"
     if 0 < seconds <= limit:
         return passed(resource, evidence, str(seconds))
-    return failed(resource, f"{evidence}: needs 1..{limit} seconds", str(seconds), line=line or None)
+    return failed(
+        resource,
+        f"{evidence}: needs 1..{limit} seconds",
+        str(seconds),
+        line=line or None,
+        evidence_text=bilingual(
+            f"{evidence}: cần từ 1 đến {limit} giây", f"{evidence}: needs 1..{limit} seconds"
+        ),
+    )
 
 
 def _dconf(facts: Facts) -> dict[str, str]:
@@ -71,4 +87,12 @@ def screen_lock(facts: Facts) -> Verdict:
     evidence = f"lock-enabled {values.get('lock-enabled', 'unset')}, idle-delay {delay or 'unset'}"
     if enabled and 0 < delay <= limit:
         return passed(resource, evidence, evidence)
-    return failed(resource, f"{evidence}: needs the lock on after at most {limit} s idle", evidence)
+    return failed(
+        resource,
+        f"{evidence}: needs the lock on after at most {limit} s idle",
+        evidence,
+        evidence_text=bilingual(
+            f"{evidence}: cần bật khóa màn hình sau tối đa {limit} giây không thao tác",
+            f"{evidence}: needs the lock on after at most {limit} s idle",
+        ),
+    )
