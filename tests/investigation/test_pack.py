@@ -108,7 +108,7 @@ def test_log_lines_lose_every_secret() -> None:
 
 def test_an_account_is_found_by_name_username_or_fingerprint() -> None:
     inventory = load_inventory([LAB], str(LAB / "vault-password.txt"))
-    (account,) = inventory.facility("75901").portal_accounts
+    (account,) = [a for a in inventory.facility("75901").portal_accounts if a.name == "egw-his"]
     assert account.password is not None
     fp = secret_fingerprint(account.password.reveal())
     assert username_for("egw-his", inventory, "75901") == "75901_BV"
