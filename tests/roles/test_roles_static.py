@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shlex
 import subprocess
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -187,3 +189,71 @@ def test_no_log_rule_passes_our_roles() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def test_stdin_rule_flags_tasks_that_can_exit_before_reading(tmp_path: Path) -> None:
+    fixture = REPO / "tests" / "roles" / "fixtures" / "stdin_tasks.yml"
+    (tmp_path / "play.yml").write_text(fixture.read_text())
+    (tmp_path / ".ansible-lint").write_text(
+        yaml.safe_dump(
+            {
+                "profile": "production",
+                "offline": True,
+                "rulesdir": [str(REPO / "lint" / "ansiblelint_rules")],
+                "use_default_rules": True,
+                "enable_list": ["hisguard-stdin-read-first"],
+            }
+        )
+    )
+    done = subprocess.run(
+        [str(BIN / "ansible-lint"), "--nocolor", "-f", "pep8", "play.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    flagged = re.findall(r"play\.yml:(\d+).*hisguard-stdin-read-first", done.stdout + done.stderr)
+    assert done.returncode != 0
+    assert sorted(int(n) for n in flagged) == [7, 17], done.stdout + done.stderr
+
+
+def _stdin_scripts() -> list[tuple[str, str]]:
+    """(task name, shell script) of the tasks in our roles that are fed on stdin and only read
+    (the one that writes the store is held to the same rule by hisguard-stdin-read-first)."""
+    found = []
+    for path in sorted((REPO / "roles").glob("*/tasks/*.yml")):
+        for task in yaml.safe_load(path.read_text()) or []:
+            if not isinstance(task, dict) or "stdin" not in (task.get("args") or {}):
+                continue
+            if "systemd-creds encrypt" not in task["ansible.builtin.shell"]:
+                found.append((f"{path.parent.parent.name}: {task['name']}", task["ansible.builtin.shell"]))
+    return found
+
+
+@pytest.mark.parametrize(("name", "script"), _stdin_scripts(), ids=[n for n, _ in _stdin_scripts()])
+def test_stdin_fed_scripts_read_their_input_even_when_they_leave_early(
+    name: str, script: str, tmp_path: Path
+) -> None:
+    # The first-run failure ("[Errno 32] Broken pipe"): the script left before Ansible wrote the
+    # value. Here the value is written only after the script had time to leave: it must still
+    # be read, on the path where no store file / no listed file exists yet.
+    import jinja2
+
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.filters["quote"] = shlex.quote
+    item = {"name": "bhxh", "password": "x", "path": str(tmp_path / "absent"), "item": {"name": "bhxh"}}
+    rendered = env.from_string(script).render(
+        item=item,
+        credential_store_dir=str(tmp_path / "store"),
+        credential_store_group="root",
+    )
+    proc = subprocess.Popen(
+        ["/bin/bash", "-c", rendered], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(0.5)
+    assert proc.stdin is not None
+    proc.stdin.write("a-value-long-enough\n")  # BrokenPipeError here is the bug
+    proc.stdin.close()
+    out = proc.stdout.read() if proc.stdout else ""
+    assert proc.wait(timeout=30) == 0
+    assert out.strip() in {"differs", "missing"}, (name, out)
