@@ -17,7 +17,7 @@ deps:
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,postgres,pdf]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,postgres,pdf,roles]'
 	@touch $@
 
 venv: $(STAMP)

@@ -39,6 +39,8 @@ PACKAGES = (
     "libpam-pwquality",
     "systemd-timesyncd",
     "postgresql",
+    # community.postgresql's modules (role database) on the database host and its HIS clients.
+    "python3-psycopg2",
     "tigervnc-standalone-server",
     "xfonts-base",
     "inetutils-telnetd",

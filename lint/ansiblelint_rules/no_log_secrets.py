@@ -32,8 +32,21 @@ SECRET_VARIABLES = re.compile(
 PASSWORD_FIELD = re.compile(r"""\.password\b|\[\s*['"]password['"]\s*\]""")
 # "x is defined" / "x is not defined" only asks whether a variable exists.
 DEFINEDNESS_TEST = re.compile(r"\b[\w.]+\s+is\s+(?:not\s+)?(?:defined|undefined)\b")
-# Task keywords that are not where a value is used.
-IGNORED_KEYS = {"name", "tags", "no_log", "diff", "notify", "listen", "register", "changed_when"}
+# Task keywords that are not where a value is used. A block's own tasks are linted one by one,
+# so the block itself is not judged by what its tasks touch.
+IGNORED_KEYS = {
+    "name",
+    "tags",
+    "no_log",
+    "diff",
+    "notify",
+    "listen",
+    "register",
+    "changed_when",
+    "block",
+    "rescue",
+    "always",
+}
 
 
 def _strings(value: Any) -> Iterator[str]:

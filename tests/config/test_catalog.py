@@ -114,7 +114,7 @@ def test_the_real_catalog_covers_every_host_family_of_the_issue() -> None:
 EXPECTED_ROLES = {
     "H01": "workstation",
     "H02": "ssh_hardening",
-    "H03": "firewall",
+    "H03": "database",
     "H05": "accounts",
     "H06": "accounts",
     "H07": None,  # accounts (TMOUT) or workstation (screen lock), checked below

@@ -26,6 +26,7 @@ OURS = (
     "accounts",
     "audit_logging",
     "workstation",
+    "database",
 )
 
 
