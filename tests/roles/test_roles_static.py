@@ -258,3 +258,29 @@ def test_stdin_fed_scripts_read_their_input_even_when_they_leave_early(
     out = proc.stdout.read() if proc.stdout else ""
     assert proc.wait(timeout=30) == 0
     assert out.strip() in {"differs", "missing"}, (name, out)
+
+
+@pytest.mark.parametrize(
+    ("window", "clock", "inside"),
+    [
+        ("", "14:00", True),
+        ("01:00-05:00", "03:30", True),
+        ("01:00-05:00", "05:01", False),
+        ("22:00-05:00", "23:15", True),  # across midnight
+        ("22:00-05:00", "04:59", True),
+        ("22:00-05:00", "12:00", False),
+    ],
+)
+def test_patch_now_installs_only_inside_the_maintenance_window(window: str, clock: str, inside: bool) -> None:
+    import jinja2
+
+    variables = yaml.safe_load((REPO / "roles" / "patch_baseline" / "vars" / "main.yml").read_text())
+    env = jinja2.Environment()
+    context: dict[str, object] = {
+        "patch_baseline_maintenance_window": window,
+        "patch_baseline_clock": {"stdout": clock},
+    }
+    # What patch_baseline_window_bounds gives Ansible (a list; plain Jinja would render a string).
+    context["patch_baseline_window_bounds"] = [part.strip() for part in window.split("-")]
+    rendered = env.from_string(variables["patch_baseline_in_window"]).render(context)
+    assert rendered.strip() == str(inside)
