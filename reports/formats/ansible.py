@@ -37,6 +37,7 @@ HARDEN_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("audit_logging", MANAGED),
     ("ssh_hardening", MANAGED),
     ("credential_store", ("his_servers",)),
+    ("database", ("db_servers",)),
     ("workstation", ("workstations",)),
     ("firewall", MANAGED),
 )
