@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from hisguard.reports import facts
 from hisguard.reports.i18n import Translator
-from hisguard.reports.model import CheckGroup, FacilityReport, Row
+from hisguard.reports.model import Action, CheckGroup, FacilityReport, Row
 from hisguard.scanners.findings import Finding, Severity, Status
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -52,12 +52,17 @@ def _file_uri(host: str, path: str) -> str | None:
     return f"file://{quote(host, safe='')}{quote(path, safe='/:')}"
 
 
+def _qualified(host: str, resource: str) -> str:
+    """``host/resource`` with one slash, whether or not the resource is an absolute path."""
+    return f"{host}/{resource.lstrip('/')}"
+
+
 def _location(finding: Finding) -> dict[str, Any]:
     location: dict[str, Any] = {
         "logicalLocations": [
             {
                 "name": finding.resource,
-                "fullyQualifiedName": f"{finding.host}/{finding.resource}",
+                "fullyQualifiedName": _qualified(finding.host, finding.resource),
                 "kind": "resource",
             }
         ]
@@ -74,7 +79,19 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
-def _rule(group: CheckGroup, tr: Translator) -> dict[str, Any]:
+def _fix(action: Action | None) -> dict[str, Any]:
+    """What fixes a rule's findings: the hardening playbook with its role and tags, or a person."""
+    if action is None or action.role is None:
+        return {"fix": "manual"}
+    return {
+        "fix": "playbook",
+        "playbook": action.playbook,
+        "role": action.role,
+        "ansibleTags": list(action.tags),
+    }
+
+
+def _rule(group: CheckGroup, tr: Translator, action: Action | None = None) -> dict[str, Any]:
     rule: dict[str, Any] = {
         "id": group.check_id,
         "shortDescription": {"text": tr.text(group.title)},
@@ -86,6 +103,7 @@ def _rule(group: CheckGroup, tr: Translator) -> dict[str, Any]:
                 tr.text(ref.document) + (f" ({tr.gettext('to be verified')})" if ref.to_be_verified else "")
                 for ref in group.references
             ],
+            **_fix(action),
         },
     }
     if group.rationale:
@@ -126,13 +144,16 @@ def _result(row: Row, rule_index: int, tr: Translator, compared: bool) -> dict[s
 
 def facility_log(report: FacilityReport, lang: str) -> dict[str, Any]:
     tr = Translator(lang)
-    groups = [group for action in (*report.actions, report.manual) if action for group in action.checks]
+    fixes = [
+        (group, action) for action in (*report.actions, report.manual) if action for group in action.checks
+    ]
+    groups = [group for group, _ in fixes]
     rules: list[dict[str, Any]] = []
     index_of: dict[str, int] = {}
-    for group in groups:
+    for group, action in fixes:
         if group.check_id not in index_of:
             index_of[group.check_id] = len(rules)
-            rules.append(_rule(group, tr))
+            rules.append(_rule(group, tr, action))
     compared = report.changes.compared
     results = [_result(row, index_of[g.check_id], tr, compared) for g in groups for row in g.rows]
     for row in (*report.waived, *report.check_errors):

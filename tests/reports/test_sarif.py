@@ -46,7 +46,7 @@ def test_locations_waivers_and_errors() -> None:
     c01 = by_rule["C01"]["locations"][0]
     assert c01["physicalLocation"]["artifactLocation"]["uri"] == "file://his-app-01/opt/his/appsettings.json"
     assert c01["physicalLocation"]["region"] == {"startLine": 12}
-    assert c01["logicalLocations"][0]["fullyQualifiedName"] == "his-app-01//opt/his/appsettings.json"
+    assert c01["logicalLocations"][0]["fullyQualifiedName"] == "his-app-01/opt/his/appsettings.json"
     assert by_rule["C01"]["level"] == "error" and by_rule["C01"]["baselineState"] == "unchanged"
     assert by_rule["C04"]["baselineState"] == "new"
     waived = by_rule["H02"]
@@ -70,4 +70,29 @@ def test_non_file_resources_get_a_logical_location_only() -> None:
     assert by_rule["N02"]["logicalLocations"][0]["fullyQualifiedName"] == "his-app-01/tcp/8080"
     assert (
         by_rule["C01"]["physicalLocation"]["artifactLocation"]["uri"] == "file://his-app-01/C:/HIS/app.config"
+    )
+
+
+def test_rules_name_the_fix_and_locations_have_one_slash() -> None:
+    report = sample_report(hosts=10, findings_per_host=6)
+    log = sarif.facility_log(report, "vi")
+    _validate(log)
+    rules = {r["id"]: r["properties"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    for action in report.actions:
+        for group in action.checks:
+            props = rules[group.check_id]
+            assert props["fix"] == "playbook" and props["playbook"] == action.playbook
+            assert props["role"] == action.role and props["ansibleTags"] == list(action.tags)
+    assert report.manual is not None
+    for group in report.manual.checks:
+        assert rules[group.check_id]["fix"] == "manual" and "playbook" not in rules[group.check_id]
+    names = [
+        loc["fullyQualifiedName"]
+        for result in log["runs"][0]["results"]
+        for location in result["locations"]
+        for loc in location["logicalLocations"]
+    ]
+    assert names and not [n for n in names if "//" in n]
+    assert any(n.startswith("his-app-01/") and "/etc/" in n for n in names) or any(
+        "/root/" in n for n in names
     )
