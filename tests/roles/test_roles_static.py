@@ -149,20 +149,18 @@ def test_ssh_lockout_guard() -> None:
     assert ssh.ssh_lockout_reasons(dict(base, host_keys=["/etc/ssh/ssh_host_ecdsa_key"]))
 
 
-def test_no_log_rule_flags_tasks_that_touch_secrets(tmp_path: Path) -> None:
-    fixture = REPO / "tests" / "roles" / "fixtures" / "secret_tasks.yml"
+def _lines_flagged(fixture_name: str, rule: str, tmp_path: Path) -> list[int]:
+    """The fixture's lines that the project's ansible-lint ``rule`` flags (and lint must fail)."""
+    fixture = REPO / "tests" / "roles" / "fixtures" / fixture_name
     (tmp_path / "play.yml").write_text(fixture.read_text())
-    (tmp_path / ".ansible-lint").write_text(
-        yaml.safe_dump(
-            {
-                "profile": "production",
-                "offline": True,
-                "rulesdir": [str(REPO / "lint" / "ansiblelint_rules")],
-                "use_default_rules": True,
-                "enable_list": ["hisguard-no-log-secrets"],
-            }
-        )
-    )
+    config = {
+        "profile": "production",
+        "offline": True,
+        "rulesdir": [str(REPO / "lint" / "ansiblelint_rules")],
+        "use_default_rules": True,
+        "enable_list": [rule],
+    }
+    (tmp_path / ".ansible-lint").write_text(yaml.safe_dump(config))
     done = subprocess.run(
         [str(BIN / "ansible-lint"), "--nocolor", "-f", "pep8", "play.yml"],
         cwd=tmp_path,
@@ -170,9 +168,12 @@ def test_no_log_rule_flags_tasks_that_touch_secrets(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    flagged = re.findall(r"play\.yml:(\d+).*hisguard-no-log-secrets", done.stdout + done.stderr)
-    assert done.returncode != 0
-    assert sorted(int(n) for n in flagged) == [7, 14], done.stdout + done.stderr
+    assert done.returncode != 0, done.stdout + done.stderr
+    return sorted(int(n) for n in re.findall(rf"play\.yml:(\d+).*{rule}", done.stdout + done.stderr))
+
+
+def test_no_log_rule_flags_tasks_that_touch_secrets(tmp_path: Path) -> None:
+    assert _lines_flagged("secret_tasks.yml", "hisguard-no-log-secrets", tmp_path) == [7, 14]
 
 
 def test_no_log_rule_passes_our_roles() -> None:
@@ -193,29 +194,7 @@ def test_no_log_rule_passes_our_roles() -> None:
 
 
 def test_stdin_rule_flags_tasks_that_can_exit_before_reading(tmp_path: Path) -> None:
-    fixture = REPO / "tests" / "roles" / "fixtures" / "stdin_tasks.yml"
-    (tmp_path / "play.yml").write_text(fixture.read_text())
-    (tmp_path / ".ansible-lint").write_text(
-        yaml.safe_dump(
-            {
-                "profile": "production",
-                "offline": True,
-                "rulesdir": [str(REPO / "lint" / "ansiblelint_rules")],
-                "use_default_rules": True,
-                "enable_list": ["hisguard-stdin-read-first"],
-            }
-        )
-    )
-    done = subprocess.run(
-        [str(BIN / "ansible-lint"), "--nocolor", "-f", "pep8", "play.yml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    flagged = re.findall(r"play\.yml:(\d+).*hisguard-stdin-read-first", done.stdout + done.stderr)
-    assert done.returncode != 0
-    assert sorted(int(n) for n in flagged) == [7, 17], done.stdout + done.stderr
+    assert _lines_flagged("stdin_tasks.yml", "hisguard-stdin-read-first", tmp_path) == [7, 17]
 
 
 def _stdin_scripts() -> list[tuple[str, str]]:
