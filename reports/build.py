@@ -31,7 +31,7 @@ from hisguard.reports.model import (
 from hisguard.reports.scans import FacilityHistory
 from hisguard.reports.score import host_scores, score
 from hisguard.scanners import __version__
-from hisguard.scanners.catalog import regulations, roles
+from hisguard.scanners.catalog import known_fix, regulations
 from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, utcnow
 
 DEFAULT_TREND_LENGTH = 8
@@ -144,25 +144,8 @@ def _by_severity(row: Row) -> tuple[int, str, str, str, int]:
     return (-row.finding.severity.rank, row.finding.check_id, *_row_key(row))
 
 
-# The playbooks a finding may name. A scan document can say anything, so a fix only becomes a
-# command or a play when its playbook, role and tags are all the project's own.
-KNOWN_PLAYBOOKS = frozenset({"playbooks/harden.yml"})
-
-
-def known_fix(remediation: Remediation | None) -> bool:
-    """True when ``remediation`` names a playbook, a role and tags of the role catalog."""
-    if remediation is None or remediation.role is None:
-        return False
-    areas = roles().get(remediation.role)
-    return (
-        areas is not None
-        and remediation.playbook in KNOWN_PLAYBOOKS
-        and all(tag in areas for tag in remediation.tags)
-    )
-
-
 def _action_key(remediation: Remediation | None) -> tuple[str, str | None, tuple[str, ...]]:
-    if remediation is None or remediation.role is None or not known_fix(remediation):
+    if remediation is None or not known_fix(remediation.role, remediation.tags, remediation.playbook):
         # Unknown roles, tags or playbooks become manual work: never a command to run.
         return (MANUAL, None, ())
     return (remediation.playbook, remediation.role, tuple(sorted(remediation.tags)))

@@ -9,7 +9,7 @@ a bad entry is refused on load with a message that names it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -119,6 +119,23 @@ def roles() -> Mapping[str, Mapping[str, str]]:
     """role name -> {tag: on/off variable} for every hardening role."""
     data = load_yaml_resource("roles.yml")
     return {role: dict(areas) for role, areas in data.items()}
+
+
+# The playbooks a finding may name as its fix. A scan document can say anything, so a fix only
+# becomes a command or a play when its playbook, role and tags are all the project's own.
+KNOWN_PLAYBOOKS = frozenset({"playbooks/harden.yml"})
+
+
+def known_fix(role: str | None, tags: Sequence[str], playbook: str | None) -> bool:
+    """A role with tags of its own (roles.yml), run by a playbook hisguard ships (None: the default)."""
+    if role is None:
+        return False
+    areas = roles().get(role)
+    return (
+        areas is not None
+        and all(tag in areas for tag in tags)
+        and (playbook is None or playbook in KNOWN_PLAYBOOKS)
+    )
 
 
 # Keys every entry may have; a catalog adds its own (``groups``, ``match``...) through ``extra_keys``.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -47,7 +47,6 @@ MAX_DETAIL_DEPTH = 6
 MAX_LIST = 256  # scanners, references, tags, detail lists
 MAX_LINE = 2**31 - 1
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
-KNOWN_PLAYBOOKS = frozenset({"playbooks/harden.yml"})
 
 RUN_KEYS = frozenset({"id", "started_at", "finished_at", "scanners", "facility", "hosts"})
 RUN_OPTIONAL = frozenset({"facility_name", "facility_province"})
@@ -401,25 +400,13 @@ def _remediation(value: Any, what: str) -> Remediation | None:
         raise _Bad(f"{what}: tags is not a list of names")
     if playbook is not None and not isinstance(playbook, str):
         raise _Bad(f"{what}: playbook is not text")
+    from hisguard.scanners.catalog import known_fix
+
     if known_fix(role, tags, playbook):
         return Remediation(text=text, role=role, tags=tuple(tags), playbook=playbook or Remediation.playbook)
     # Anything the role catalog does not know becomes a manual action: no document text is
     # ever a role, tag or playbook the reports hand to Ansible.
     return Remediation(text=text)
-
-
-def known_fix(role: str | None, tags: Sequence[str], playbook: str | None) -> bool:
-    """A role with tags of its own (scanners/catalog/roles.yml), run by a playbook we ship."""
-    from hisguard.scanners.catalog import roles
-
-    if role is None:
-        return False
-    areas = roles().get(role)
-    return (
-        areas is not None
-        and all(tag in areas for tag in tags)
-        and (playbook is None or playbook in KNOWN_PLAYBOOKS)
-    )
 
 
 def _details(value: Any, what: str) -> dict[str, Any]:
