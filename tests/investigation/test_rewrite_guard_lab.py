@@ -16,6 +16,7 @@ COPIES = {"credential_store_plaintext_copies": [{"path": TARGET, "account": "egw
 
 
 def _rewrite(workdir: Path, extra_vars: dict[str, object]) -> Any:
+    workdir.mkdir(parents=True, exist_ok=True)
     return run_playbook(
         HARDEN, workdir, limit=HOST, extra=["--tags", "credential_store_rewrite"], extra_vars=extra_vars
     )
