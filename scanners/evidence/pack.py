@@ -105,7 +105,13 @@ class PackWriter:
         index = len(self.items) + 1
         rel = stored_name(index, host, source_path)
         path = self.root / rel
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Each folder between the pack and the item is private too (mkdir's mode is masked by
+        # the umask, and parents=True would give the folders in between the default mode).
+        folder = self.root
+        for part in path.parent.relative_to(self.root).parts:
+            folder = folder / part
+            folder.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -94,6 +94,9 @@ def test_ctrl_c_during_a_parallel_scan_is_one_line_and_no_worker_traceback() -> 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A shell without job control starts background jobs with SIGINT ignored, and a child
+        # inherits that: give the scan the terminal's default, as a user's shell would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while len(_children(child.pid)) < 2 and time.monotonic() < deadline and child.poll() is None:

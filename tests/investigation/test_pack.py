@@ -51,6 +51,8 @@ def test_a_pack_verifies_and_is_private(tmp_path: Path) -> None:
     assert verify_pack(pack).ok and verify_pack(pack).items == 2
     assert stat.S_IMODE(pack.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in pack.rglob("*") if p.is_file())
+    # The folders between the pack and its items too, whatever the umask.
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in pack.rglob("*") if p.is_dir())
     with pytest.raises(EvidenceError, match="never overwritten"):
         PackWriter(pack, "EV-again", {})
 

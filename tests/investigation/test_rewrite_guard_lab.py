@@ -3,6 +3,7 @@ once one does (or with an override, which is logged on the host)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,13 @@ from tests.roles.ansible_run import HARDEN, run_playbook
 
 TARGET = "/opt/his/appsettings.json"
 COPIES = {"credential_store_plaintext_copies": [{"path": TARGET, "account": "egw-his"}]}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_host_afterwards(lab: Any) -> Iterator[None]:
+    """These tests rewrite planted files: later test modules must find the host as planted."""
+    yield
+    lab.reset([HOST])
 
 
 def _rewrite(workdir: Path, extra_vars: dict[str, object]) -> Any:

@@ -52,6 +52,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package in ("scanners", "reports", "lab"):
         shutil.copytree(REPO / package, source / package, ignore=ignore)
+    # hisguard/ holds the links that give the folders their installed names (hisguard.scanners...).
+    shutil.copytree(REPO / "hisguard", source / "hisguard", symlinks=True, ignore=ignore)
     for name in ("pyproject.toml", "constraints.txt", "README.md"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, source / name)
