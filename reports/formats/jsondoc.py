@@ -149,7 +149,7 @@ def facility_document(report: FacilityReport) -> dict[str, Any]:
         "score": {
             "value": report.score,
             "weights": {severity.value: weight for severity, weight in WEIGHTS.items()},
-            "counted": "once per failing check, at its worst severity",
+            "counted": "share of passing results, each weighted by its severity",
         },
         "open": _counts(report.counts),
         "changes": {
