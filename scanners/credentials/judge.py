@@ -175,6 +175,8 @@ class Judge:
 
     def _key_matters(self, key: str) -> bool:
         """A key whose pair the judge can use: a credential, the portal, or a stored ``value``."""
+        if key.isascii() and not self.gate.key_may_matter(letters(key)):
+            return False  # none of the words that make a key matter is in its letters
         kc = self.keys.classify(key)
         return kc.kind is not None or kc.portal or key.lower() == "value"
 
@@ -401,33 +403,60 @@ class _FileJudge:
             if self.values.is_username(pair.value) and self._has_context(index, line, pair, kc):
                 yield Observation("staff", self.path, line.number, column, key=pair.key, syntax=pair.syntax)
             return
-        if (
-            kind not in ("session",)
-            and pair.syntax != "cookie"
-            and not self._has_context(index, line, pair, kc)
-        ):
+        # What the value gives is decided by the value alone: decided first, so that the
+        # context (the costly part: the line, its siblings, its parents) is only read for a pair
+        # that would give an observation.
+        plan = self._value_plan(kind, pair, column)
+        if plan is None:
+            return
+        if kind != "session" and pair.syntax != "cookie" and not self._has_context(index, line, pair, kc):
             return
         portal_class = self._portal_class(index, line, pair.column)
+        user_obs, secret = plan
+        if user_obs is not None:
+            user_column, username = user_obs
+            yield Observation(
+                "username",
+                self.path,
+                line.number,
+                user_column,
+                key=pair.key,
+                username=username,
+                syntax=pair.syntax,
+                portal_class=portal_class,
+            )
+        if secret is not None:
+            value, secret_column, secret_kind, username = secret
+            yield Observation(
+                "secret",
+                self.path,
+                line.number,
+                secret_column,
+                key=pair.key,
+                secret_kind=secret_kind,
+                value=Secret(value),
+                username=username,
+                syntax=pair.syntax,
+                portal_class=portal_class,
+            )
+
+    def _value_plan(
+        self, kind: str, pair: Pair, column: int
+    ) -> tuple[tuple[int, str] | None, tuple[str, int, str, str] | None] | None:
+        """What a pair of ``kind`` gives, from its value only: (the username observation's column
+        and user, the secret's value, column, kind and user), or None when it gives nothing."""
         if kind == "username" and self._looks_userpass(pair.value):
             kind = "userpass"  # TaiKhoanBHXH = 75901_BV|secret: the account and its password
         if kind == "username":
             user_default = DEFAULTED.match(pair.value.strip())
             user_value = user_default.group("default") if user_default else pair.value
             if self.values.is_username(user_value):
-                yield Observation(
-                    "username",
-                    self.path,
-                    line.number,
-                    column,
-                    key=pair.key,
-                    username=user_value.strip(),
-                    syntax=pair.syntax,
-                    portal_class=portal_class,
-                )
-            return
+                return (column, user_value.strip()), None
+            return None
         value = pair.value
         username = pair.username
         secret_kind_in = kind
+        user_obs: tuple[int, str] | None = None
         if kind == "userpass" or (kind == "password" and self._looks_userpass(value)):
             split = self._split(value)
             if split is None:
@@ -437,20 +466,11 @@ class _FileJudge:
                 column += shift
                 secret_kind_in = "password"
                 if self.values.is_username(username):
-                    yield Observation(
-                        "username",
-                        self.path,
-                        line.number,
-                        column - shift,
-                        key=pair.key,
-                        username=username,
-                        syntax=pair.syntax,
-                        portal_class=portal_class,
-                    )
+                    user_obs = (column - shift, username)
         if pair.syntax == "header" and pair.key.endswith("basic"):
             decoded = _basic(value)
             if decoded is None:
-                return
+                return (user_obs, None) if user_obs is not None else None
             username, value = decoded
             secret_kind_in = "password"
         defaulted = DEFAULTED.match(value)
@@ -462,19 +482,8 @@ class _FileJudge:
         quoted = pair.quoted or bool(defaulted)
         secret_kind = self.values.secret_kind(secret_kind_in, value, quoted, self.code)
         if secret_kind is None:
-            return
-        yield Observation(
-            "secret",
-            self.path,
-            line.number,
-            column,
-            key=pair.key,
-            secret_kind=secret_kind,
-            value=Secret(value),
-            username=username,
-            syntax=pair.syntax,
-            portal_class=portal_class,
-        )
+            return (user_obs, None) if user_obs is not None else None
+        return user_obs, (value, column, secret_kind, username)
 
     def _looks_userpass(self, value: str) -> bool:
         """``75901_BV:secret``, ``75901_BV|secret``, ``079201001234/secret``: a portal user (its

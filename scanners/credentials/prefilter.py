@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from hisguard.scanners.credentials.extract import Pair
 from hisguard.scanners.credentials.rules import RuleSet
@@ -69,6 +68,15 @@ class LineGate:
         if self._credential.search(norm) is not None or any(m in norm for m in KEYLESS_MARKERS):
             return True
         return value_key and "value" in norm
+
+    def key_may_matter(self, norm: str) -> bool:
+        """Whether a key whose letters and digits are ``norm`` can hold a credential, name the
+        portal or be ``value`` (an ASCII key: its letters are what the classifier reads)."""
+        return (
+            self._credential.search(norm) is not None
+            or self._portal.search(norm) is not None
+            or norm == "value"
+        )
 
     def may_name_portal(self, text: str, norm: str | None = None) -> bool:
         """Whether a key (or a field) on this line can name the portal."""
@@ -171,6 +179,16 @@ def shifted(segments: list[tuple[int, int]], text: str, read: Callable[[str], It
     found: dict[tuple[str, int], Pair] = {}
     for start, end in segments:
         for pair in read(text[start:end]):
-            moved = replace(pair, column=pair.column + start) if start else pair
+            moved = pair
+            if start:  # built directly: dataclasses.replace costs more than the pair's regex
+                moved = Pair(
+                    pair.key,
+                    pair.value,
+                    pair.column + start,
+                    pair.quoted,
+                    pair.syntax,
+                    pair.parent,
+                    pair.username,
+                )
             found.setdefault((moved.key, moved.column), moved)
     return sorted(found.values(), key=lambda p: p.column)
