@@ -57,11 +57,20 @@ def _default(value: Any) -> str:
 
 def render(role: str, specs: dict[str, Any], tags: dict[str, str]) -> str:
     main = specs["argument_specs"]["main"]
-    lines = [BEGIN, "", "### Control areas", "", "| tag | on/off variable | fixes |", "|---|---|---|"]
+    lines = [
+        BEGIN,
+        "",
+        "### Control areas",
+        "",
+        "| tag | on/off variable | fixes | mitigates (a person finishes the job) |",
+        "|---|---|---|---|",
+    ]
     for tag, toggle in tags.items():
-        # The check-id registry says which catalog entries name this role and tag as their fix.
-        fixes = ", ".join(ids.closed_by(role, tag)) or "-"
-        lines.append(f"| `{tag}` | `{toggle}` | {fixes} |")
+        # The check-id registry says which catalog entries name this role and tag, and whether
+        # running it fixes them or only mitigates them (each entry's effect).
+        fixes = ", ".join(ids.closed_by(role, tag, "fixes")) or "-"
+        mitigates = ", ".join(ids.closed_by(role, tag, "mitigates")) or "-"
+        lines.append(f"| `{tag}` | `{toggle}` | {fixes} | {mitigates} |")
     lines += ["", "### Variables", "", "| variable | type | default | description |", "|---|---|---|---|"]
     for name, option in main["options"].items():
         kind = option.get("type", "str")

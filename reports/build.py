@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import NamedTuple
@@ -28,10 +28,10 @@ from hisguard.reports.model import (
     ScanInfo,
     SeverityCounts,
 )
-from hisguard.reports.scans import FacilityHistory
+from hisguard.reports.scans import FacilityHistory, Scan
 from hisguard.reports.score import host_scores, score
 from hisguard.scanners import __version__
-from hisguard.scanners.catalog import known_fix, regulations
+from hisguard.scanners.catalog import CheckMeta, ids, known_fix, regulations
 from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, utcnow
 
 DEFAULT_TREND_LENGTH = 8
@@ -44,6 +44,44 @@ LISTED = (Status.FAIL, Status.WAIVED, Status.ERROR)
 # a glob, "all") could widen a run to hosts nobody asked for, so it is left out of commands.
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _PATTERN_WORDS = frozenset({"all", "ungrouped"})
+
+
+# playbooks/harden.yml plays on these function groups, never on a Windows host (tests/reports/
+# test_ansible.py holds both to harden.yml): a finding on any other host is manual work.
+HARDEN_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
+NOT_HARDENED = "windows"
+
+
+def harden_manages(groups: Iterable[str]) -> bool:
+    """True when some play of harden.yml runs on a host of these groups."""
+    names = set(groups)
+    return NOT_HARDENED not in names and bool(names & set(HARDEN_GROUPS))
+
+
+def managed_hosts(scan: Scan, inventory_managed: frozenset[str] | None) -> frozenset[str] | None:
+    """The hosts harden.yml manages: the inventory's word when the report has one; else the
+    hosts the scan targeted except those the Windows scanner read (a host the network scanner
+    only found on the LAN is in neither). None: an older document that lists no hosts."""
+    if inventory_managed is not None:
+        return inventory_managed
+    if not scan.hosts:
+        return None
+    windows = {f.host for f in scan.findings if f.scanner == NOT_HARDENED}
+    windows |= {e.target for e in scan.errors if e.scanner == NOT_HARDENED}
+    return frozenset(scan.hosts) - windows
+
+
+def effect_of(finding: Finding, catalog: Mapping[str, CheckMeta]) -> str:
+    """What the finding's command does to it. The catalog entry of a known id has the last word
+    (a stored or older document may claim a fix the catalog no longer makes): its effect when it
+    names the same role, else manual work. An id no catalog knows keeps what it says."""
+    remediation = finding.remediation
+    if remediation is None or not known_fix(remediation.role, remediation.tags, remediation.playbook):
+        return MANUAL
+    meta = catalog.get(finding.check_id)
+    if meta is None:
+        return remediation.effect
+    return meta.remediation.effect if meta.remediation.role == remediation.role else MANUAL
 
 
 def limit_hosts(hosts: Sequence[str]) -> tuple[str, ...]:
@@ -114,14 +152,16 @@ class _CheckKey(NamedTuple):
     rationale: Text | None
     remediation: Text | None
     references: tuple[str, ...]
+    effect: str
 
 
-def _check_groups(rows: Sequence[Row]) -> tuple[CheckGroup, ...]:
+def _check_groups(rows: Sequence[Row], effects: Mapping[str, str]) -> tuple[CheckGroup, ...]:
     by_check: dict[_CheckKey, list[Row]] = {}
     for row in rows:
         f = row.finding
         text = f.remediation.text if f.remediation else None
-        by_check.setdefault(_CheckKey(f.check_id, f.title, f.rationale, text, f.references), []).append(row)
+        key = _CheckKey(f.check_id, f.title, f.rationale, text, f.references, effects[f.fingerprint])
+        by_check.setdefault(key, []).append(row)
     groups = []
     for key, members in by_check.items():
         members.sort(key=_row_key)
@@ -134,6 +174,7 @@ def _check_groups(rows: Sequence[Row]) -> tuple[CheckGroup, ...]:
                 remediation=key.remediation,
                 references=tuple(reference(ref) for ref in key.references),
                 rows=tuple(members),
+                effect=key.effect,
             )
         )
     groups.sort(key=lambda g: (-g.severity.rank, g.check_id, g.title.en))
@@ -154,18 +195,23 @@ def _action_key(remediation: Remediation | None) -> tuple[str, str | None, tuple
 def _actions(
     rows: Sequence[Row], inventory: Sequence[str], managed: frozenset[str] | None
 ) -> tuple[tuple[Action, ...], Action | None]:
-    """Group rows by what fixes them. A host the scan did not target (one the network scanner
-    found on the LAN) is not in the inventory, so no playbook reaches it: its rows are manual."""
+    """Group rows by what fixes them. A host no harden.yml play manages (a Windows host, one the
+    network scanner found on the LAN) is never reached by a playbook: its rows are manual, and
+    so is a finding whose catalog entry says a person must fix it."""
+    catalog = ids.entries()
     by_action: dict[tuple[str, str | None, tuple[str, ...]], list[Row]] = {}
+    effects: dict[str, str] = {}
     for row in rows:
         key = _action_key(row.finding.remediation)
-        if managed is not None and row.finding.host not in managed:
-            key = (MANUAL, None, ())
+        effect = effect_of(row.finding, catalog)
+        if effect == MANUAL or (managed is not None and row.finding.host not in managed):
+            key, effect = (MANUAL, None, ()), MANUAL
+        effects[row.finding.fingerprint] = effect
         by_action.setdefault(key, []).append(row)
     actions: list[Action] = []
     manual: Action | None = None
     for (playbook, role, tags), members in by_action.items():
-        checks = _check_groups(members)
+        checks = _check_groups(members, effects)
         hosts = tuple(sorted({m.finding.host for m in members}))
         action = Action(
             key="-".join((role, *tags)) if role else MANUAL,
@@ -232,7 +278,9 @@ def build_facility_report(
     inventory: Sequence[str] = (),
     trend_length: int = DEFAULT_TREND_LENGTH,
     now: datetime | None = None,
+    managed: frozenset[str] | None = None,
 ) -> FacilityReport:
+    """``managed``: the hosts harden.yml manages, from the inventory when there is one."""
     scan = history.current
     snaps = snapshots(history)
     comparison = compare(history, snaps)
@@ -250,9 +298,7 @@ def build_facility_report(
             errored.append(_row(finding, comparison))
         elif status == Status.PASS:
             passed += 1
-    # The run lists the inventory hosts it targeted; an older document without them says nothing.
-    managed = frozenset(scan.hosts) if scan.hosts else None
-    actions, manual = _actions(failing, inventory, managed)
+    actions, manual = _actions(failing, inventory, managed_hosts(scan, managed))
     exposed = [r.finding for r in failing if r.finding.scanner == "credentials"]
     return FacilityReport(
         references=cited(actions, manual),

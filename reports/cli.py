@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from hisguard.reports.account import build_account_report
-from hisguard.reports.build import DEFAULT_TREND_LENGTH, build_facility_report
+from hisguard.reports.build import DEFAULT_TREND_LENGTH, build_facility_report, harden_manages
 from hisguard.reports.context import account_query, facility_info, register_entries
 from hisguard.reports.formats import Format, Output, parse_formats
 from hisguard.reports.i18n import LANGS
@@ -80,6 +80,14 @@ def _facility_codes(source: Source, facility: str | None, everything: bool, wher
     )
 
 
+def _managed(inventory: Inventory | None, code: str) -> frozenset[str] | None:
+    """The facility's hosts some harden.yml play runs on, when the inventory is given."""
+    facility = inventory.facilities.get(code) if inventory else None
+    if facility is None:
+        return None
+    return frozenset(h.name for h in facility.hosts if harden_manages(h.groups))
+
+
 def _facility_reports(
     source: Source,
     codes: Sequence[str],
@@ -97,7 +105,13 @@ def _facility_reports(
         if history is None:
             raise HisguardError(f"no scan of facility {code} in {where}")
         info = facility_info(code, inventory, source.names(code))
-        report = build_facility_report(history, info, inventory=inventory_paths, trend_length=trend_length)
+        report = build_facility_report(
+            history,
+            info,
+            inventory=inventory_paths,
+            trend_length=trend_length,
+            managed=_managed(inventory, code),
+        )
         for fmt in formats:
             _emit(out, fmt, facility_stem(code), fmt.facility(report, lang))
         rows.append(rollup_row(report))  # the roll-up keeps this much; the report can go

@@ -135,6 +135,8 @@ class CheckGroup:
     remediation: Text | None
     references: tuple[Reference, ...]
     rows: tuple[Row, ...]
+    # What the action's command does to these findings: "fixes", "mitigates", or "manual".
+    effect: str = "manual"
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,20 @@ class Action:
     @property
     def finding_count(self) -> int:
         return sum(len(group.rows) for group in self.checks)
+
+    @property
+    def fixed_count(self) -> int:
+        """The findings its command removes (their catalog entries say the role fixes them)."""
+        return sum(len(group.rows) for group in self.checks if group.effect == "fixes")
+
+    def hosts_where(self, effect: str) -> tuple[str, ...]:
+        """The hosts of the findings whose command has this effect."""
+        return tuple(sorted({r.finding.host for g in self.checks if g.effect == effect for r in g.rows}))
+
+    @property
+    def mitigated_count(self) -> int:
+        """The findings its command only mitigates: a person still finishes each one."""
+        return sum(len(group.rows) for group in self.checks if group.effect == "mitigates")
 
 
 @dataclass(frozen=True)

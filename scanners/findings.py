@@ -71,14 +71,34 @@ class Text:
         return cls(vi=str(data["vi"]), en=str(data["en"]))
 
 
+# What running a finding's role does to it (Remediation.effect; every catalog entry says which).
+FIXES = "fixes"
+MITIGATES = "mitigates"
+MANUAL = "manual"
+EFFECTS = (FIXES, MITIGATES, MANUAL)
+
+
 @dataclass(frozen=True)
 class Remediation:
-    """What fixes a finding: the text, and the hardening role and tags that close it."""
+    """What fixes a finding: the text, the hardening role and tags, and what running them does.
+
+    ``effect`` is the catalog's honest claim about the role: it FIXES the finding (gone after the
+    run), only MITIGATES it (a person still has to finish the job), or the finding is MANUAL
+    work. Left out, it follows the role: a role fixes, no role is manual (older documents).
+    """
 
     text: Text
     role: str | None = None
     tags: tuple[str, ...] = ()
     playbook: str = "playbooks/harden.yml"
+    effect: str = ""
+
+    def __post_init__(self) -> None:
+        # Without a role nothing runs: whatever a document says, the work is manual.
+        if not self.role:
+            object.__setattr__(self, "effect", MANUAL)
+        elif self.effect not in (FIXES, MITIGATES):
+            object.__setattr__(self, "effect", FIXES)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +107,7 @@ class Remediation:
             "role": self.role,
             "tags": list(self.tags),
             "playbook": self.playbook,
+            "effect": self.effect,
         }
 
     @classmethod
@@ -96,6 +117,7 @@ class Remediation:
             role=data.get("role"),
             tags=tuple(data.get("tags") or ()),
             playbook=str(data.get("playbook") or "playbooks/harden.yml"),
+            effect=str(data.get("effect") or ""),
         )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from hisguard.reports.build import INVENTORY_PLACEHOLDER, limit_hosts
+from hisguard.reports.build import HARDEN_GROUPS, INVENTORY_PLACEHOLDER, limit_hosts
 from hisguard.reports.i18n import N_, Translator
 from hisguard.reports.model import Action, FacilityReport
 from hisguard.reports.naming import facility_stem
@@ -28,7 +28,7 @@ from hisguard.scanners.catalog import roles
 
 HEADER = N_("remediation playbook for facility %(facility)s, from the scan of %(when)s (Vietnam time).")
 
-MANAGED = ("his_servers", "db_servers", "workstations", "scan_hosts")
+MANAGED = HARDEN_GROUPS
 # playbooks/harden.yml, in its order: each role and the function groups it runs on there
 # (tests/reports/test_ansible.py reads harden.yml and holds this table to it).
 HARDEN_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -89,11 +89,12 @@ def _play(action: Action, tr: Translator) -> dict[str, Any] | None:
     checks = ", ".join(g.check_id for g in action.checks if _CHECK_ID.fullmatch(g.check_id))
     return {
         "name": _one_line(
-            tr.gettext("%(role)s (%(tags)s): closes %(count)d findings (%(checks)s)")
+            tr.gettext("%(role)s (%(tags)s): fixes %(fixed)d, mitigates %(mitigated)d findings (%(checks)s)")
             % {
                 "role": action.role,
                 "tags": ", ".join(action.tags),
-                "count": action.finding_count,
+                "fixed": action.fixed_count,
+                "mitigated": action.mitigated_count,
                 "checks": checks,
             }
         ),

@@ -104,6 +104,7 @@ def _group(group: CheckGroup) -> dict[str, Any]:
         "title": group.title.to_dict(),
         "rationale": _text(group.rationale),
         "remediation": _text(group.remediation),
+        "effect": group.effect,
         "references": [
             {
                 "key": ref.key,

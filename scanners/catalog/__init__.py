@@ -18,7 +18,16 @@ from typing import Any
 import yaml
 
 from hisguard.scanners.errors import CatalogError
-from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, fingerprint
+from hisguard.scanners.findings import (
+    EFFECTS,
+    MANUAL,
+    Finding,
+    Remediation,
+    Severity,
+    Status,
+    Text,
+    fingerprint,
+)
 
 CONFIDENCES = ("letter", "verified", "secondary")
 
@@ -139,7 +148,9 @@ def known_fix(role: str | None, tags: Sequence[str], playbook: str | None) -> bo
 
 
 # Keys every entry may have; a catalog adds its own (``groups``, ``match``...) through ``extra_keys``.
-METADATA_KEYS = frozenset({"id", "severity", "title", "rationale", "remediation", "fix", "references"})
+METADATA_KEYS = frozenset(
+    {"id", "severity", "title", "rationale", "remediation", "fix", "effect", "references"}
+)
 # Letters only Vietnamese uses (with the tone marks): a vi text without any is not Vietnamese.
 VIETNAMESE_LETTERS = re.compile(
     "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE
@@ -190,6 +201,20 @@ def _fix(entry: Mapping[str, Any], where: str) -> tuple[str | None, tuple[str, .
     return str(role), tuple(tags)
 
 
+def _effect(entry: Mapping[str, Any], role: str | None, where: str) -> str:
+    """What the entry's role does to its finding, said by every entry: fixes, mitigates, manual."""
+    effect = entry.get("effect")
+    if effect is None:
+        raise CatalogError(f"{where}: effect is missing (one of {', '.join(EFFECTS)})")
+    if effect not in EFFECTS:
+        raise CatalogError(f"{where}: effect {effect!r} is not one of {', '.join(EFFECTS)}")
+    if effect == MANUAL and role is not None:
+        raise CatalogError(f"{where}: effect manual, but fix names role {role}")
+    if effect != MANUAL and role is None:
+        raise CatalogError(f"{where}: effect {effect} needs a fix with a role")
+    return str(effect)
+
+
 def parse_metadata(
     entry: Mapping[str, Any],
     where: str,
@@ -200,7 +225,9 @@ def parse_metadata(
 
     The same rules for every catalog: no unknown key (``extra_keys`` are the catalog's own),
     vi and en text for title, rationale and remediation (real Vietnamese, not a copy of the
-    English), a valid severity, known regulation keys, a known role and tags.
+    English), a valid severity, known regulation keys, a known role and tags, and an ``effect``
+    (``fixes``, ``mitigates`` or ``manual``) that agrees with the fix: a role for the first two,
+    none for manual work.
     """
     allowed = METADATA_KEYS | set(extra_keys)
     unknown = sorted(str(k) for k in entry if k not in allowed)
@@ -216,6 +243,7 @@ def parse_metadata(
     except ValueError:
         raise CatalogError(f"{where}: severity {entry.get('severity')!r} is not valid") from None
     role, tags = _fix(entry, where)
+    effect = _effect(entry, role, where)
     references = entry.get("references") or []
     if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
         raise CatalogError(f"{where}: references must be a list of regulation keys")
@@ -231,7 +259,7 @@ def parse_metadata(
         severity=severity,
         title=_text(entry, "title", where),
         rationale=_text(entry, "rationale", where),
-        remediation=Remediation(text=_text(entry, "remediation", where), role=role, tags=tags),
+        remediation=Remediation(text=_text(entry, "remediation", where), role=role, tags=tags, effect=effect),
         references=tuple(references),
         groups=tuple(groups),
     )

@@ -97,11 +97,14 @@ def is_known(name: str, known: Iterable[str] | None = None) -> bool:
     return any(covers(name, check_id) for check_id in pool)
 
 
-def closed_by(role: str, tag: str | None = None) -> list[str]:
-    """The ids whose fix names ``role`` (and ``tag``, when given), in id order."""
+def closed_by(role: str, tag: str | None = None, effect: str | None = None) -> list[str]:
+    """The ids whose fix names ``role`` (and ``tag``, when given; only those whose entry says
+    ``effect``, "fixes" or "mitigates", when given), in id order."""
     found = [
         check_id
         for check_id, meta in entries().items()
-        if meta.remediation.role == role and (tag is None or tag in meta.remediation.tags)
+        if meta.remediation.role == role
+        and (tag is None or tag in meta.remediation.tags)
+        and (effect is None or meta.remediation.effect == effect)
     ]
     return sorted(found)

@@ -23,7 +23,16 @@ from typing import Any
 
 from hisguard import scanners
 from hisguard.scanners.errors import HisguardError
-from hisguard.scanners.findings import Finding, Remediation, Run, ScanError, Severity, Status, Text
+from hisguard.scanners.findings import (
+    EFFECTS,
+    Finding,
+    Remediation,
+    Run,
+    ScanError,
+    Severity,
+    Status,
+    Text,
+)
 from hisguard.scanners.safeload import InputError, load_json_bytes, read_regular_file
 
 SCHEMA_VERSION = 1
@@ -75,7 +84,7 @@ FINDING_REQUIRED = frozenset(
     {"check_id", "status", "severity", "facility", "host", "resource", "title", "fingerprint"}
 )
 ERROR_KEYS = frozenset({"scanner", "facility", "target", "message"})
-REMEDIATION_KEYS = frozenset({"vi", "en", "role", "tags", "playbook"})
+REMEDIATION_KEYS = frozenset({"vi", "en", "role", "tags", "playbook", "effect"})
 
 
 class DocumentError(HisguardError):
@@ -400,10 +409,19 @@ def _remediation(value: Any, what: str) -> Remediation | None:
         raise _Bad(f"{what}: tags is not a list of names")
     if playbook is not None and not isinstance(playbook, str):
         raise _Bad(f"{what}: playbook is not text")
+    effect = value.get("effect")
+    if effect is not None and effect not in EFFECTS:
+        raise _Bad(f"{what}: effect is not one of {', '.join(EFFECTS)}")
     from hisguard.scanners.catalog import known_fix
 
     if known_fix(role, tags, playbook):
-        return Remediation(text=text, role=role, tags=tuple(tags), playbook=playbook or Remediation.playbook)
+        return Remediation(
+            text=text,
+            role=role,
+            tags=tuple(tags),
+            playbook=playbook or Remediation.playbook,
+            effect=effect or "",
+        )
     # Anything the role catalog does not know becomes a manual action: no document text is
     # ever a role, tag or playbook the reports hand to Ansible.
     return Remediation(text=text)

@@ -351,7 +351,13 @@ JUDGES: dict[str, Judge] = {
 @cache
 def catalog() -> tuple[CheckMeta, ...]:
     text = resources.files("hisguard.scanners.windows").joinpath("checks.yml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    metas = load_table(yaml.safe_load(text))
+    ids.register("windows", (*metas, read_record_meta()))
+    return metas
+
+
+def load_table(data: Any) -> tuple[CheckMeta, ...]:
+    """Every check entry of ``checks.yml`` (already parsed) through the one strict validator."""
     if not isinstance(data, Mapping):
         raise CatalogError("windows/checks.yml: needs a mapping of check ids to entries")
     metas = tuple(
@@ -361,7 +367,6 @@ def catalog() -> tuple[CheckMeta, ...]:
     )
     if {m.id for m in metas} != set(JUDGES) or READ_RECORD not in data:
         raise CatalogError("windows/checks.yml: entries and judges differ")
-    ids.register("windows", (*metas, read_record_meta()))
     return metas
 
 

@@ -24,6 +24,7 @@ GOOD: dict[str, Any] = {
     },
     "remediation": {"vi": "Đặt PermitRootLogin no.", "en": "Set PermitRootLogin no."},
     "fix": {"role": "ssh_hardening", "tags": ["ssh"]},
+    "effect": "fixes",
     "references": ["QD-326-BYT"],
     "groups": ["his_servers"],
 }

@@ -1,4 +1,5 @@
-"""Every catalog (configuration checks, credential rules, network risks) refuses the same mistakes.
+"""Every catalog (configuration checks, credential rules, network risks, Windows checks) refuses
+the same mistakes.
 
 Each case takes a real entry of each catalog, breaks one thing, and loads it through that
 catalog's own loader: the error must name the entry and say what is wrong.
@@ -19,6 +20,7 @@ from hisguard.scanners.config.model import registered
 from hisguard.scanners.credentials.rules import _builtin, build
 from hisguard.scanners.errors import CatalogError
 from hisguard.scanners.network.risks import load_table
+from hisguard.scanners.windows import config as windows_config
 
 Breaker = Callable[[dict[str, Any]], None]
 
@@ -43,8 +45,15 @@ def _network(tmp_path: Path, breaker: Breaker) -> None:
     load_table(data)
 
 
-LOADERS = {"config": _config, "credentials": _credentials, "network": _network}
-ENTRY = {"config": "H02.1", "credentials": "C01", "network": "N01.telnet"}
+def _windows(tmp_path: Path, breaker: Breaker) -> None:
+    text = (Path(CHECKS_DIR).parents[1] / "windows" / "checks.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    breaker(data["W05"])
+    windows_config.load_table(data)
+
+
+LOADERS = {"config": _config, "credentials": _credentials, "network": _network, "windows": _windows}
+ENTRY = {"config": "H02.1", "credentials": "C01", "network": "N01.telnet", "windows": "W05"}
 
 
 def _set(key: str, value: Any) -> Breaker:
@@ -76,6 +85,21 @@ CASES: dict[str, tuple[Breaker, str]] = {
         "fix: unknown key 'playbook'",
     ),
     "bad severity": (_set("severity", "severe"), "severity 'severe' is not valid"),
+    # What the role does to the finding: said by every entry, and agreeing with its fix.
+    "missing effect": (lambda entry: entry.pop("effect"), "effect is missing"),
+    "unknown effect": (_set("effect", "closes"), "effect 'closes' is not one of fixes, mitigates, manual"),
+    "manual with a role": (
+        lambda entry: entry.update(effect="manual", fix={"role": "firewall", "tags": ["firewall"]}),
+        "effect manual, but fix names role firewall",
+    ),
+    "fixes without a role": (
+        lambda entry: (entry.pop("fix", None), entry.update(effect="fixes")),
+        "effect fixes needs a fix with a role",
+    ),
+    "mitigates without a role": (
+        lambda entry: (entry.pop("fix", None), entry.update(effect="mitigates")),
+        "effect mitigates needs a fix with a role",
+    ),
 }
 
 

@@ -76,7 +76,12 @@ def test_secondary_references_are_marked_to_be_verified() -> None:
     refs = {r.key: r for r in _report().actions[0].checks[0].references}
     assert refs["QD-326-BYT"].to_be_verified
     assert refs["QD-326-BYT"].document.vi.startswith("Quyết định 326")
-    one = finding("C01", references=("CV-1898-BYT-BH", "NO-SUCH-KEY"))
+    one = finding(
+        "C01",
+        role="credential_store",
+        tags=("credential_store",),
+        references=("CV-1898-BYT-BH", "NO-SUCH-KEY"),
+    )
     groups = build_facility_report(history(run([one], T0)), INFO).actions[0].checks
     letter, unknown = groups[0].references
     assert not letter.to_be_verified and unknown.to_be_verified and unknown.requirement is None
