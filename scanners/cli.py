@@ -53,6 +53,7 @@ TOP_COMMANDS = {
     "history": "hisguard.reports.history.command:history",
     "ingest": "hisguard.scanners.ingest.command:ingest",
     "evidence": "hisguard.reports.investigation.command:evidence",
+    "documents": "hisguard.reports.documents.command:documents",
 }
 # Every registered scanner's command (scanners/registry.py), and ``all`` that runs them all.
 SCAN_COMMANDS = {**registry.commands(), "all": "hisguard.scanners.scan_all_command:scan_all_command"}

@@ -44,10 +44,15 @@ step "6. Reports after hardening, and the history between the two scans"
 hisguard report -i "$INV" --facility "$FACILITY" --format html,pdf,md,json,csv,sarif,ansible --out "$OUT/after"
 hisguard history -i "$INV" --facility "$FACILITY"
 
+step "7. The documents for the Sở Y tế (Nghị định 30/2020/NĐ-CP format): báo cáo and biên bản, .docx and .pdf"
+hisguard documents -i "$INV" --facility "$FACILITY" --out "$OUT/documents"
+
 step "Reports"
 echo "before hardening: $OUT/before"
 find "$OUT/before" -maxdepth 2 -type f | sort | sed 's/^/  /'
 echo "after hardening:  $OUT/after"
 find "$OUT/after" -maxdepth 2 -type f | sort | sed 's/^/  /'
+echo "documents:        $OUT/documents"
+find "$OUT/documents" -maxdepth 1 -type f | sort | sed 's/^/  /'
 echo
 echo "The lab is still running: 'make lab-down' removes it."
