@@ -8,6 +8,7 @@ user info, curl ``-u``, Authorization headers, Netscape cookie lines. SQL statem
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -374,16 +375,25 @@ def getter(line: str, following: list[str]) -> tuple[Pair, int] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _named_members(line: str) -> tuple[list[int], list[str]]:
+    """Where each ``"key": "..."`` member of a line ends, and its name (read once per line: an
+    excerpt of a long line has hundreds of ``value`` members to name)."""
+    found = list(NAMED_MEMBER.finditer(line))
+    return [m.end() for m in found], [m.group("name") for m in found]
+
+
 def named_member(line: str, column: int, previous: list[str]) -> str | None:
     """The name a ``"value":`` member gets from its ``"key"``/``"name"`` sibling: on the same line
     before it, or on the lines just above it in the same object (nearest first)."""
-    found = [m for m in NAMED_MEMBER.finditer(line) if m.end() <= column]
-    if found:
-        return found[-1].group("name")
+    ends, names = _named_members(line)
+    at = bisect.bisect_right(ends, column)
+    if at:
+        return names[at - 1]
     for text in previous[:4]:
-        matches = list(NAMED_MEMBER.finditer(text))
-        if matches:
-            return matches[-1].group("name")
+        names = _named_members(text)[1]
+        if names:
+            return names[-1]
         if "{" in text or "}" in text:
             return None
     return None

@@ -287,7 +287,7 @@ class _FileJudge:
         segments: list[tuple[int, int]] | None = None
         if line.excerpt and self.j.spots is not None:
             # A cut of a very long line (a minified bundle): pairs around the keys that matter only.
-            segments = self.j.spots.segments(text)
+            segments = self.j.spots.segments(text, code=self.code)
             may_key = bool(segments)
             found = shifted(segments, text, self.j.pairs) if segments else []
         else:

@@ -15,7 +15,10 @@ import re
 from collections.abc import Callable, Iterable
 
 from hisguard.scanners.credentials.extract import Pair
+from hisguard.scanners.credentials.fastre import lower
+from hisguard.scanners.credentials.keynames import KeyClassifier
 from hisguard.scanners.credentials.rules import RuleSet
+from hisguard.scanners.credentials.values import ValueJudge
 
 # What the judge keeps of a key: ASCII letters and digits (keynames.split_words drops the rest
 # before lower-casing, so the same is done here).
@@ -102,6 +105,32 @@ _MARKERS = ("://", "-u", "uthorization", "<value>", "securestring")
 _KEYISH = re.compile(
     r"\w*\s*\(|[\w$@.\-]*(?:[\"'`\]]?\s*(?:=>|:=|=|:)|[\"'`]\s*(?:,\s*[\"'`]|/?>|\s\w*\s*=)|>)"
 )
+# A key's word followed by an assignment (the separator of extract.ASSIGN), then its value:
+# a member expression (``e.bhxhToken=d6.data.access_token``: in source code an unquoted value is
+# read from elsewhere, values.secret_kind, and a dotted name is no user name, values.is_username),
+# or a plain quoted literal (no escape, no other quote). Neither holds the "=", ":", call, "${" or
+# pipe that another reading of the pair could use.
+_ASSIGNED = re.compile(r"[\w$@.\-]*[\"'`\]]?\s*(?:=>|:=|=|:)(?![=/])[ \t]*")
+_MEMBER = re.compile(r"[a-z_$][\w$]*(?:\.[\w$]+)+(?=[\s,;\"'<>)}\]]|$)")
+_LITERAL = re.compile(r"([\"'])([^\"'\\\n]*)\1")
+# The end of a quoted key whose word ends at the match's start: the rest of the key, its closing
+# quote and the separator (``"PasswordBHXHRequired":``).
+_QUOTED_KEY_END = re.compile(r"[\w$@.\-]*([\"'])\s*(?:=>|:=|=|:)(?![=/])")
+# The characters of a key name (extract.ASSIGN), those it may start with, and the rest of one.
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$@.-")
+_KEY_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$@")
+_NAME_RUN = re.compile(r"[\w$@.\-]*(?=\s*(?:=>|:=|=|:)(?![=/]))", re.A)
+# A JSON member's key (what _mask_dead_keys reads), and how many distinct ones it blanks at most.
+_JSON_KEY = re.compile(r'"([A-Za-z0-9_$@.\-]{1,100})":')
+MAX_MASKED_KEYS = 64
+# What an Authorization header needs after its name (extract.AUTH_HEADER).
+_AUTH_AFTER = re.compile(r"\s*[:=]\s*[\"']?(?:bearer|basic)\s+[\w\-.~+/=]")
+# What an Authorization header's value starts with (extract.AUTH_HEADER).
+_AUTH_VALUE = re.compile(r"[\"']?(?:bearer|basic)\s+[\w\-.~+/=]")
+# Every kind a key can give a value (keynames.KIND_ORDER), and the one a stored value gets.
+_KINDS = ("userpass", "password_hash", "password", "token", "session", "staff", "username")
+# What user info in a URL needs after its "://" (extract.USERINFO): a user, ":", a secret, "@".
+_USERINFO_AFTER = re.compile(r"[^:/@\s\"'<>]+:[^/\s\"'<>]+@[\w.\-]")
 # Keys written with a separator inside one of the words (the judge reads them without it).
 SPLIT_WORDS = (
     "api_key",
@@ -140,12 +169,127 @@ class Spots:
         self._markers = _searchers(_MARKERS)
         portal_words = [*portal, *rules.portal_keys]
         self._portal = _searchers(portal_words)
+        self._user_forms = (rules.username_re, rules.cccd_re)
+        self._values = ValueJudge(rules)
+        self._keys = KeyClassifier(rules)
 
-    def segments(self, text: str, portal: bool = False) -> list[tuple[int, int]]:
-        """Merged (start, end) spans of ``text`` around every word that can make a pair matter."""
-        low = text.lower()
+    def _keys_at(self, text: str, low: str, pivot: int, at: int) -> list[str] | None:
+        """The keys extract.ASSIGN can read around a word (from ``pivot`` to ``at``) that an
+        assignment follows: the quoted key, or each identifier the run of name characters can
+        start (``e.bhxhToken``, ``bhxhToken``); None when they cannot be told."""
+        end = _QUOTED_KEY_END.match(low, at)
+        if end is not None:
+            quote = end.group(1)
+            close = end.start(1)
+            open_at = text.rfind(quote, max(0, pivot - 101), pivot)
+            if open_at < 0 or close - open_at - 1 > 100:
+                return None
+            return [text[open_at + 1 : close]]
+        run_end = _NAME_RUN.match(text, at)
+        if run_end is None:
+            return None
+        start = pivot
+        while start > 0 and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        if run_end.end() - start > 100:
+            return None
+        run = text[start : run_end.end()]
+        keys = [
+            run[i:]
+            for i in range(len(run))
+            if run[i] in _KEY_FIRST and (i == 0 or run[i - 1] not in _KEY_FIRST)
+        ]
+        return keys or None
+
+    def _key_gives_nothing(self, key: str) -> bool:
+        """_FileJudge._pair returns at once for an assignment to ``key``."""
+        kc = self._keys.classify(key)
+        return (kc.kind is None and key.lower() != "value") or kc.other or kc.not_secret
+
+    def _dead_key(self, text: str, low: str, pivot: int, at: int) -> bool:
+        """The word is in a key that gives no pair whatever its value: no credential kind and not
+        ``value``, another system's, or a label, a length, a path (``"PasswordBHXHRequired": 18``)."""
+        keys = self._keys_at(text, low, pivot, at)
+        return keys is not None and all(self._key_gives_nothing(key) for key in keys)
+
+    def _dead_value(self, text: str, low: str, pivot: int, at: int, code: bool) -> bool:
+        """The key whose word ends at ``at`` is given a value that no kind of key could report
+        (the judge's _value_plan would give nothing for it): its pair needs no segment."""
+        head = _ASSIGNED.match(low, at)
+        if head is None:
+            return False
+        start = head.end()
+        if _AUTH_VALUE.match(low, start):
+            return False
+        if code:
+            member = _MEMBER.match(low, start)
+            if member is not None:
+                value = text[start : member.end()]
+                return not any(form.match(value) for form in self._user_forms)
+        literal = _LITERAL.match(text, start)
+        if literal is None:
+            return False
+        value = literal.group(2)
+        if value[:1] in ("{", "[") or any(c in value for c in ":|/$@"):
+            return False  # nested pairs, a user and a password, a default, a URL
+        keys = self._keys_at(text, low, pivot, at)
+        kinds: set[str] = set(_KINDS)
+        if keys is not None:
+            classes = [self._keys.classify(key) for key in keys if not self._key_gives_nothing(key)]
+            kinds = {kc.kind or "session" for kc in classes}  # a stored "value" is a session
+        if kinds & {"username", "staff"} and self._values.is_username(value):
+            return False
+        return all(self._values.secret_kind(kind, value, True, code) is None for kind in kinds)
+
+    def _gives_nothing(self, text: str, low: str, pivot: int, at: int, code: bool) -> bool:
+        """The pair of the key whose word runs from ``pivot`` to ``at`` can give no observation."""
+        return self._dead_key(text, low, pivot, at) or self._dead_value(text, low, pivot, at, code)
+
+    @staticmethod
+    def _marker_may_give(low: str, at: int) -> bool:
+        """A marker that ends at ``at`` is followed by what its syntax needs: user info after
+        "://" (extract.USERINFO), a scheme and a value after "Authorization" (AUTH_HEADER)."""
+        if low.startswith("://", at - 3):
+            return _USERINFO_AFTER.match(low, at) is not None
+        if low.startswith("uthorization", at - 12):
+            return _AUTH_AFTER.match(low, at) is not None
+        return True
+
+    def _mask_dead_keys(self, text: str, low: str) -> str:
+        """``low`` with the JSON keys that give no pair blanked out (same length): a long line
+        of ``"PasswordBHXHRequired":18,...`` members costs one pass per such key, not a look at
+        every word. A lower-cased key is blanked only when no spelling of it gives a pair."""
+        if any(c in text for c in _ODD):
+            return low  # a character whose lower case is ASCII: spellings could merge
+        dead: set[str] = set()
+        alive: set[str] = set()
+        for key in set(_JSON_KEY.findall(text)):
+            folded = key.lower()
+            if not any(f.search(folded) for f in self._credential):
+                continue  # no word of a key that matters in it: nothing to blank
+            kc = self._keys.classify(key)
+            if (kc.kind is None and folded != "value") or kc.other or kc.not_secret:
+                dead.add(folded)
+            else:
+                alive.add(folded)
+        dead -= alive
+        if len(dead) > MAX_MASKED_KEYS:
+            return low  # many distinct keys: the look at each word is cheaper
+        for folded in dead:
+            low = low.replace(f'"{folded}":', '"' + "\0" * len(folded) + '":')
+        return low
+
+    def segments(self, text: str, portal: bool = False, code: bool = False) -> list[tuple[int, int]]:
+        """Merged (start, end) spans of ``text`` around every word that can make a pair matter.
+
+        ``code``: the text is source code (the judge's CODE_SUFFIXES), where a member expression
+        given to a key is no value.
+        """
+        low = lower(text)
         if len(low) != len(text):
             return [(0, len(text))]
+        if not portal:
+            low = self._mask_dead_keys(text, low)
         spans: list[tuple[int, int]] = []
         keyish = _KEYISH.match
         finders = [(f, True) for f in (self._portal if portal else self._credential)]
@@ -155,6 +299,10 @@ class Spots:
             for match in finder.finditer(low):
                 if check and keyish(low, match.end()) is None:
                     continue  # the word is in a value or a sentence, not in a key
+                if check and not portal and self._gives_nothing(text, low, match.start(), match.end(), code):
+                    continue
+                if not check and not self._marker_may_give(low, match.end()):
+                    continue
                 pos = match.start()
                 start = max(0, pos - SPOT_BEFORE)
                 end = min(len(text), pos + SPOT_AFTER)
