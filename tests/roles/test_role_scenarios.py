@@ -24,10 +24,10 @@ from hisguard.lab import runner
 from hisguard.scanners.findings import Status
 from hisguard.scanners.inventory import HostTarget, load_inventory
 from hisguard.scanners.transport import open_transport
+from tests import testinfra_backend
 from tests.lab_fixture import LabInfo
 from tests.roles.ansible_run import INVENTORY, REPO, VAULT_PASSWORD_FILE, PlaybookRun, run_playbook
 from tests.roles.role_checks import VERIFY
-from tests.testinfra_backend import testinfra_host
 
 pytestmark = pytest.mark.lab
 
@@ -68,7 +68,7 @@ def _verify(scenario: Scenario, target: HostTarget) -> None:
             scenario.catalog_checked.append(f"{finding.check_id}:{finding.status.value}")
             if finding.status in (Status.FAIL, Status.ERROR):
                 scenario.catalog_failures.append(f"{finding.check_id} {finding.resource}: {finding.evidence}")
-        scenario.testinfra_problems = VERIFY[scenario.role](testinfra_host(transport))
+        scenario.testinfra_problems = VERIFY[scenario.role](testinfra_backend.testinfra_host(transport))
     finally:
         transport.close()
 
