@@ -24,7 +24,7 @@ from hisguard.reports.i18n import Translator
 from hisguard.reports.scans import FacilityHistory, Scan
 from hisguard.scanners.catalog import ids
 from hisguard.scanners.findings import Finding, Severity, Status
-from hisguard.scanners.inventory import Facility
+from hisguard.scanners.inventory import Facility, PortalAccount
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
@@ -208,7 +208,7 @@ def _results(
     tr: Translator,
     history: FacilityHistory,
     failing: Sequence[Finding],
-    accounts: Sequence[object],
+    accounts: Sequence[PortalAccount],
     details: DocumentDetails,
 ) -> list[Block]:
     blocks: list[Block] = [
@@ -233,7 +233,7 @@ def _results(
         ),
     ]
     rows = []
-    for i, row in enumerate(breakdown(failing, accounts, details.host_departments or {}), 1):  # type: ignore[arg-type]
+    for i, row in enumerate(breakdown(failing, accounts, details.host_departments or {}), 1):
         name = (
             clean(row.department)
             if row.department != UNATTRIBUTED
@@ -366,14 +366,14 @@ def _checklist(lang: str, tr: Translator, scan: Scan, state: RegisterState) -> l
 
 
 def _demand_label(lang: str, demand: Demand) -> str:
-    short = demand.letter.removeprefix("CV-").replace("-", "/", 1).replace("-", "-")
-    number, _, rest = short.partition("/")
-    symbol = f"{number}/{rest}"
+    # CV-5877-BYT-BH -> 5877/BYT-BH: the letter's số/ký hiệu as it is written.
+    number, _, symbol = demand.letter.removeprefix("CV-").partition("-")
+    where = f"{number}/{symbol}"
     if demand.numbered:
-        where = _t(lang, f"CV {symbol}, mục ({demand.item})", f"Letter {symbol}, item ({demand.item})")
+        label = _t(lang, f"CV {where}, mục ({demand.item})", f"Letter {where}, item ({demand.item})")
     else:
-        where = _t(lang, f"CV {symbol}, nội dung {demand.item}", f"Letter {symbol}, point {demand.item}")
-    return f"{where}: {demand.text.get(lang)}"
+        label = _t(lang, f"CV {where}, nội dung {demand.item}", f"Letter {where}, point {demand.item}")
+    return f"{label}: {demand.text.get(lang)}"
 
 
 def _covered_scanners(demand: Demand) -> set[str]:
@@ -390,7 +390,7 @@ def _demand_state(
     done: list[str] = []
     evidence: list[str] = []
     remains: list[str] = []
-    if "scan" in demand.evidence:
+    if demand.checks:
         scanners = _covered_scanners(demand)
         ran = [r for r in scan.runs if scanners.intersection(r.scanners)]
         if not ran:

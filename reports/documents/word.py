@@ -12,12 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.table import Table as WordTable
+from docx.table import _Cell, _Row
+from docx.text.paragraph import Paragraph as WordParagraph
 
 from hisguard.reports.documents.model import (
     AdminDocument,
@@ -59,13 +63,13 @@ def render_docx(doc: AdminDocument, template_dir: Path | None = None) -> bytes:
     return out.getvalue()
 
 
-def _page_setup(word: object) -> None:
-    section = word.sections[0]  # type: ignore[attr-defined]
+def _page_setup(word: WordDocument) -> None:
+    section = word.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = word.styles["Normal"]  # type: ignore[attr-defined]
+    normal = word.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)
     # Word picks the font per script; give every slot Times New Roman.
@@ -81,8 +85,8 @@ def _page_setup(word: object) -> None:
     _page_field(number)
 
 
-def _page_field(paragraph: object) -> None:
-    run = paragraph.add_run()  # type: ignore[attr-defined]
+def _page_field(paragraph: WordParagraph) -> None:
+    run = paragraph.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
@@ -98,30 +102,30 @@ def _text(value: str) -> str:
     return clean(value, LONG_TEXT)
 
 
-def _run(paragraph: object, text: str, size: float, bold: bool = False, italic: bool = False) -> None:
-    run = paragraph.add_run(_text(text))  # type: ignore[attr-defined]
+def _run(paragraph: WordParagraph, text: str, size: float, bold: bool = False, italic: bool = False) -> None:
+    run = paragraph.add_run(_text(text))
     run.font.size = Pt(size)
     run.font.name = FONT
     run.bold = bold
     run.italic = italic
 
 
-def _centered(cell_or_doc: object, first: bool = False) -> object:
-    paragraph = cell_or_doc.paragraphs[0] if first else cell_or_doc.add_paragraph()  # type: ignore[attr-defined]
+def _centered(cell_or_doc: WordDocument | _Cell, first: bool = False) -> WordParagraph:
+    paragraph = cell_or_doc.paragraphs[0] if first else cell_or_doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.first_line_indent = Cm(0)
     return paragraph
 
 
-def _rule_below(paragraph: object, width_mm: float, column_mm: float) -> None:
+def _rule_below(paragraph: WordParagraph, width_mm: float, column_mm: float) -> None:
     """A solid line under the paragraph, ``width_mm`` long, centred in its column: a bottom
     border of a paragraph narrowed by equal indents (NĐ30's đường kẻ ngang nét liền)."""
     side = max((column_mm - width_mm) / 2, 0)
-    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    fmt = paragraph.paragraph_format
     fmt.left_indent = Mm(side)
     fmt.right_indent = Mm(side)
-    p_pr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    p_pr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
@@ -136,8 +140,8 @@ def _text_mm(text: str, size_pt: float, bold: bool) -> float:
     return len(text) * size_pt * per_char * 0.3528
 
 
-def _borderless(word: object, cols: int, widths_mm: Sequence[float]) -> object:
-    table = word.add_table(rows=1, cols=cols)  # type: ignore[attr-defined]
+def _borderless(word: WordDocument, cols: int, widths_mm: Sequence[float]) -> WordTable:
+    table: WordTable = word.add_table(rows=1, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
@@ -145,14 +149,14 @@ def _borderless(word: object, cols: int, widths_mm: Sequence[float]) -> object:
     return table
 
 
-HEADER_LEFT_MM = 70.0
-HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM + 10  # the table may run into the right margin
+HEADER_LEFT_MM = 65.0
+HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM
 
 
-def _header(word: object, doc: AdminDocument) -> None:
+def _header(word: WordDocument, doc: AdminDocument) -> None:
     head = doc.letterhead
     table = _borderless(word, 2, (HEADER_LEFT_MM, HEADER_RIGHT_MM))
-    left, right = table.rows[0].cells  # type: ignore[attr-defined]
+    left, right = table.rows[0].cells
     p = _centered(left, first=True)
     _run(p, head.governing_body.upper() or "....................", HEADER_PT)
     p = _centered(left)
@@ -160,7 +164,7 @@ def _header(word: object, doc: AdminDocument) -> None:
     _run(p, issuer, HEADER_PT, bold=True)
     _rule_below(p, HEADER_LEFT_MM / 3, HEADER_LEFT_MM)
     p = _centered(left)
-    p.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
+    p.paragraph_format.space_before = Pt(6)
     _run(p, doc.number_line, HEADER_PT)
 
     p = _centered(right, first=True)
@@ -169,21 +173,21 @@ def _header(word: object, doc: AdminDocument) -> None:
     _run(p, doc.tieu_ngu, BODY_PT, bold=True)
     _rule_below(p, _text_mm(doc.tieu_ngu, BODY_PT, bold=True), HEADER_RIGHT_MM)
     p = _centered(right)
-    p.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
+    p.paragraph_format.space_before = Pt(6)
     _run(p, doc.place_date, BODY_PT, italic=True)
 
 
-def _title(word: object, doc: AdminDocument) -> None:
+def _title(word: WordDocument, doc: AdminDocument) -> None:
     p = _centered(word)
-    p.paragraph_format.space_before = Pt(18)  # type: ignore[attr-defined]
+    p.paragraph_format.space_before = Pt(18)
     _run(p, doc.kind_title.upper(), BODY_PT, bold=True)
     p = _centered(word)
     _run(p, doc.summary, BODY_PT, bold=True)
     _rule_below(p, TEXT_WIDTH_MM / 4, TEXT_WIDTH_MM)
-    word.add_paragraph().paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
+    word.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def _recipients(word: object, doc: AdminDocument) -> None:
+def _recipients(word: WordDocument, doc: AdminDocument) -> None:
     label = doc.label("to")
     p = _centered(word)
     if len(doc.recipients) == 1:
@@ -195,28 +199,28 @@ def _recipients(word: object, doc: AdminDocument) -> None:
         _run(item, f"- {name};", BODY_PT)
 
 
-def _paragraph(word: object, block: Paragraph) -> None:
-    p = word.add_paragraph()  # type: ignore[attr-defined]
+def _paragraph(word: WordDocument, block: Paragraph) -> None:
+    p = word.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     p.paragraph_format.first_line_indent = Cm(1.27) if block.indent else Cm(0)
     _run(p, block.text, BODY_PT, bold=block.bold, italic=block.italic)
 
 
-def _heading(word: object, block: Heading) -> None:
-    p = word.add_paragraph()  # type: ignore[attr-defined]
+def _heading(word: WordDocument, block: Heading) -> None:
+    p = word.add_paragraph()
     p.paragraph_format.first_line_indent = Cm(1.27)
     p.paragraph_format.space_before = Pt(6)
     p.paragraph_format.keep_with_next = True
     _run(p, block.text, BODY_PT, bold=True)
 
 
-def _table(word: object, block: Table) -> None:
+def _table(word: WordDocument, block: Table) -> None:
     if block.caption:
-        p = word.add_paragraph()  # type: ignore[attr-defined]
+        p = word.add_paragraph()
         p.paragraph_format.keep_with_next = True
         _run(p, block.caption, BODY_PT, italic=True)
     cols = len(block.header)
-    table = word.add_table(rows=1, cols=cols)  # type: ignore[attr-defined]
+    table = word.add_table(rows=1, cols=cols)
     table.style = "Table Grid"
     table.autofit = False
     widths = block.widths or tuple(1.0 for _ in range(cols))
@@ -236,17 +240,17 @@ def _table(word: object, block: Table) -> None:
             p.paragraph_format.space_after = Pt(0)
             p.paragraph_format.first_line_indent = Cm(0)
             _run(p, text, TABLE_PT)
-    word.add_paragraph().paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
+    word.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def _repeat_header(row: object) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _repeat_header(row: _Row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     tr_pr.append(flag)
 
 
-def _blocks(word: object, blocks: Sequence[Paragraph | Heading | Table]) -> None:
+def _blocks(word: WordDocument, blocks: Sequence[Paragraph | Heading | Table]) -> None:
     for block in blocks:
         if isinstance(block, Heading):
             _heading(word, block)
@@ -256,7 +260,7 @@ def _blocks(word: object, blocks: Sequence[Paragraph | Heading | Table]) -> None
             _paragraph(word, block)
 
 
-def _signer(cell: object, signer: Signer, note: str, first: bool) -> None:
+def _signer(cell: _Cell, signer: Signer, note: str, first: bool) -> None:
     if signer.caption:
         p = _centered(cell, first=first)
         first = False
@@ -275,11 +279,11 @@ def _signer(cell: object, signer: Signer, note: str, first: bool) -> None:
     _run(p, signer.name or "....................", BODY_PT, bold=True)
 
 
-def _closing(word: object, doc: AdminDocument) -> None:
+def _closing(word: WordDocument, doc: AdminDocument) -> None:
     signers = doc.signers or (Signer(),)
     if doc.distribution or len(signers) == 1:
         table = _borderless(word, 2, (TEXT_WIDTH_MM * 0.45, TEXT_WIDTH_MM * 0.55))
-        left, right = table.rows[0].cells  # type: ignore[attr-defined]
+        left, right = table.rows[0].cells
         p = left.paragraphs[0]
         p.paragraph_format.first_line_indent = Cm(0)
         p.paragraph_format.space_after = Pt(0)
@@ -297,6 +301,6 @@ def _closing(word: object, doc: AdminDocument) -> None:
         for start in range(0, len(signers), 2):
             pair = signers[start : start + 2]
             table = _borderless(word, 2, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2))
-            for cell, signer in zip(table.rows[0].cells, pair, strict=False):  # type: ignore[attr-defined]
+            for cell, signer in zip(table.rows[0].cells, pair, strict=False):
                 _signer(cell, signer, doc.label("signature"), first=True)
-            word.add_paragraph()  # type: ignore[attr-defined]
+            word.add_paragraph()

@@ -99,8 +99,16 @@ def test_docx_holds_every_part_and_the_page_setup() -> None:
         "GIÁM ĐỐC",
     ):
         assert part in text, part
-    section = docx.Document(io.BytesIO(data)).sections[0]
+    document = docx.Document(io.BytesIO(data))
+    section = document.sections[0]
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.5)
+    assert (section.top_margin.mm, section.bottom_margin.mm) == pytest.approx((20, 20), abs=0.5)
+    normal = document.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size.pt == 14
+    # The header is two columns: the issuer on the left, quốc hiệu and tiêu ngữ on the right.
+    left, right = document.tables[0].rows[0].cells
+    assert left.text.startswith("SỞ Y TẾ") and right.text.startswith("CỘNG HÒA")
+    assert section.different_first_page_header_footer  # page numbers from page 2
     assert (section.left_margin.mm, section.right_margin.mm) == pytest.approx((30, 15), abs=0.5)
     assert "<script>alert(1)</script>{{ 7*7 }}{% raw %}" in text  # as text, controls gone
     assert "\x1b" not in text and "\x00" not in text
@@ -129,6 +137,8 @@ def test_pdf_text_keeps_vietnamese_diacritics(tmp_path: Path) -> None:
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(render_pdf(sample()))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
     for part in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
