@@ -97,3 +97,133 @@ def verify_command(pack: str) -> None:
         f"evidence pack {terminal_safe(result.pack_id)}: {result.items} items, "
         "every hash and the signature verify"
     )
+
+
+def _timeline(
+    account: str,
+    facility: str | None,
+    store_url: str | None,
+    inventory_paths: tuple[str, ...],
+    vault_password_file: str | None,
+    pack: str | None,
+    lookups: int,
+    portal_networks: tuple[str, ...],
+) -> Any:
+    from hisguard.reports.investigation.trace import build_timeline
+    from hisguard.scanners.store import Store
+
+    inventory = load_inventory(inventory_paths, vault_password_file) if inventory_paths else None
+    store = Store(store_url, read_only=True)
+    try:
+        return build_timeline(
+            account,
+            inventory=inventory,
+            facility=facility,
+            store=store,
+            pack_root=Path(pack) if pack else None,
+            threshold=lookups,
+            portal_networks=portal_networks,
+        )
+    finally:
+        store.close()
+
+
+def timeline_options(func: Any) -> Any:
+    """What ``timeline`` and ``notices`` both take: the account, where it is known, the pack."""
+    func = click.option(
+        "--portal-network",
+        "portal_networks",
+        multiple=True,
+        help="An address range of the portal (CIDR), for the egress drops; also hisguard_portal_networks.",
+    )(func)
+    func = click.option(
+        "--lookups",
+        type=click.IntRange(1, 100_000_000),
+        default=100,
+        show_default=True,
+        help="Look-ups from one client within 24 hours that count as many.",
+    )(func)
+    func = inventory_options(func)
+    func = click.option(
+        "--store", "store_url", envvar="HISGUARD_STORE", help="SQLAlchemy URL of the findings store."
+    )(func)
+    func = click.option(
+        "--facility", callback=facility_code, help="5-digit facility code (a register name needs it)."
+    )(func)
+    func = click.option(
+        "--account", required=True, help="Portal account: register name, username or keyed fingerprint."
+    )(func)
+    return func
+
+
+@evidence.command("timeline")
+@timeline_options
+@click.option("--pack", type=click.Path(file_okay=False, exists=True), help="A collected evidence pack.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def timeline_command(
+    account: str,
+    facility: str | None,
+    store_url: str | None,
+    inventory_paths: tuple[str, ...],
+    vault_password_file: str | None,
+    lookups: int,
+    portal_networks: tuple[str, ...],
+    pack: str | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """An account's timeline across the scans and a pack's logs: observations with their evidence."""
+    import json
+
+    from hisguard.reports.investigation.timeline import as_dict
+
+    timeline = _timeline(
+        account, facility, store_url, inventory_paths, vault_password_file, pack, lookups, portal_networks
+    )
+    data = as_dict(timeline, lang)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in _timeline_lines(data, lang):
+        click.echo(terminal_safe(line))
+
+
+def _timeline_lines(data: dict[str, Any], lang: str) -> list[str]:
+    vi = lang == "vi"
+    a = data["account"]
+    lines = [
+        f"{'Tài khoản' if vi else 'Account'} {a['name'] or '-'} ({a['username']}), "
+        f"{'cơ sở' if vi else 'facility'} {a['facility'] or '-'}; "
+        f"{'gói chứng cứ' if vi else 'evidence pack'} {data['pack'] or '-'}",
+    ]
+
+    def block(title: str, entries: list[dict[str, Any]]) -> None:
+        lines.append("")
+        lines.append(title)
+        for entry in entries:
+            when = (entry["when"] or "-")[:16].replace("T", " ")
+            cites = "; ".join(
+                ", ".join(
+                    x
+                    for x in (c["ref"], f"sha256 {c['sha256'][:16]}" if c["sha256"] else "", c["detail"])
+                    if x
+                )
+                for c in entry["evidence"]
+            )
+            lines.append(f"  {when}  {entry['text']}  [{cites}]")
+        if not entries:
+            lines.append("  -")
+
+    block("Dòng thời gian (quan sát):" if vi else "Timeline (observations):", data["observations"])
+    block("Dấu hiệu cần xem xét:" if vi else "Signals to look at:", data["signals"])
+    lines.append("")
+    lines.append("Ước tính số người bệnh bị ảnh hưởng:" if vi else "Estimated affected patients:")
+    for estimate in data["estimates"] or [{"method": "-", "evidence": []}]:
+        lines.append(
+            f"  {estimate['method']}"
+            + (f"  [{', '.join(estimate['evidence'])}]" if estimate["evidence"] else "")
+        )
+    for note in data["notes"]:
+        lines.append(f"{'Ghi chú' if vi else 'Note'}: {note}")
+    return lines

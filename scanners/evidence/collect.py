@@ -140,10 +140,14 @@ def _collect_host(writer: PackWriter, transport: Transport, target: Target, reda
         ("sudo", remote.SUDO_LOGS),
         ("cron", remote.CRON_LOGS),
         ("web", remote.WEB_LOGS),
+        ("egress", remote.EGRESS_LOGS),
     ):
         logs.extend((kind, p, data) for p, data in remote.excerpt(transport, paths, remote.PATTERNS[kind]))
     logs.extend(("audit", p, d) for p, d in remote.audit_records(transport, [f.path for f in copied]))
     logs.extend(("history", p, d) for p, d in remote.histories(transport))
+    egress = remote.egress_journal(transport)
+    if egress:
+        logs.append(("egress", "journalctl -k (egress allow-list drops)", egress))
     if target.first_seen is not None:
         since = (target.first_seen - AROUND).strftime("%Y-%m-%d %H:%M:%S")
         until = (target.first_seen + AROUND).strftime("%Y-%m-%d %H:%M:%S")

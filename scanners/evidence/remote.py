@@ -31,6 +31,10 @@ WEB_LOGS = (
     "/var/log/httpd/access_log",
     "/var/log/his/access.log",
 )
+# Where the firewall role's egress allow-list logs what it drops (kernel log; its prefix is
+# firewall_log_prefix, "hisguard drop: " by default, then "out: ").
+EGRESS_LOGS = ("/var/log/kern.log", "/var/log/messages", "/var/log/syslog")
+EGRESS_MARK = "drop: out: "
 HISTORIES = "/root/.bash_history /home/*/.bash_history /root/.zsh_history /home/*/.zsh_history"
 
 # What each kind of log is searched for (grep -E, case-insensitive).
@@ -40,6 +44,7 @@ PATTERNS = {
     "sudo": r".",
     "cron": r"CRON|cron",
     "web": PORTAL,
+    "egress": EGRESS_MARK,
     "history": PORTAL + r"|curl|wget|cat |less |cp |scp |rsync",
 }
 
@@ -128,6 +133,19 @@ def journal(transport: Transport, since: str, until: str) -> bytes:
         f"--since {shlex.quote(since)} --until {shlex.quote(until)} "
         "_COMM=sshd _COMM=sudo _COMM=cron _COMM=CRON 2>/dev/null "
         f"| tail -n {MAX_EXCERPT_LINES} | head -c {MAX_EXCERPT_BYTES}; exit 0",
+        sudo=True,
+        timeout=TIMEOUT,
+    )
+    return result.stdout if result.ok else b""
+
+
+def egress_journal(transport: Transport) -> bytes:
+    """The egress allow-list's drops from the kernel journal (hosts without a kern.log)."""
+    result = transport.run(
+        "command -v journalctl >/dev/null || exit 0; journalctl -k -q --no-pager -o short-iso 2>/dev/null "
+        f"| grep -a -F -e {shlex.quote(EGRESS_MARK)} | tail -n {MAX_EXCERPT_LINES} | head -c "
+        f"{MAX_EXCERPT_BYTES}; "
+        "exit 0",
         sudo=True,
         timeout=TIMEOUT,
     )
