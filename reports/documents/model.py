@@ -98,7 +98,7 @@ class AdminDocument:
     lang: str
     letterhead: Letterhead
     kind_code: str  # chữ viết tắt tên loại in the ký hiệu: BC, BB, TB, CV ...
-    kind_title: str  # tên loại, upper case: "BÁO CÁO"
+    kind_title: str  # tên loại, upper case: "BÁO CÁO"; empty for a công văn (kind_code "CV")
     summary: str  # trích yếu nội dung
     body: tuple[Block, ...]
     recipients: tuple[str, ...] = ()  # "Kính gửi:" (none: the line is left out)
@@ -110,6 +110,11 @@ class AdminDocument:
     # Lines under the title, before "Kính gửi" (a biên bản's time and place of the meeting).
     preamble: tuple[Paragraph, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_letter(self) -> bool:
+        """A công văn: no tên loại; its trích yếu ("V/v ...") goes under the số, on the left."""
+        return not self.kind_title
 
     @property
     def quoc_hieu(self) -> str:

@@ -166,6 +166,9 @@ def _header(word: WordDocument, doc: AdminDocument) -> None:
     p = _centered(left)
     p.paragraph_format.space_before = Pt(6)
     _run(p, doc.number_line, HEADER_PT)
+    if doc.is_letter:
+        p = _centered(left)
+        _run(p, f"V/v {doc.summary}" if doc.lang == "vi" else f"Re: {doc.summary}", HEADER_PT - 1)
 
     p = _centered(right, first=True)
     _run(p, doc.quoc_hieu, HEADER_PT, bold=True)
@@ -178,6 +181,9 @@ def _header(word: WordDocument, doc: AdminDocument) -> None:
 
 
 def _title(word: WordDocument, doc: AdminDocument) -> None:
+    if doc.is_letter:  # a công văn's trích yếu is in the header
+        word.add_paragraph().paragraph_format.space_after = Pt(6)
+        return
     p = _centered(word)
     p.paragraph_format.space_before = Pt(18)
     _run(p, doc.kind_title.upper(), BODY_PT, bold=True)

@@ -147,3 +147,13 @@ def test_pdf_text_keeps_vietnamese_diacritics(tmp_path: Path) -> None:
     ):
         assert part in text, part
     assert "<script>alert(1)</script>" in text
+
+
+def test_a_cong_van_has_its_trich_yeu_under_the_number_and_no_ten_loai() -> None:
+    letter = sample(kind_code="CV", kind_title="", summary="đề nghị khóa tài khoản")
+    text = word_text(render_docx(letter))
+    header = docx.Document(io.BytesIO(render_docx(letter))).tables[0].rows[0].cells[0].text
+    assert "Số: ......./CV-BVĐKLĐN" in header and "V/v đề nghị khóa tài khoản" in header
+    assert "BÁO CÁO" not in text
+    html = render_html(letter).replace("<wbr>", "")
+    assert 'class="letter-summary">V/v đề nghị khóa tài khoản' in html and 'class="kind"' not in html
