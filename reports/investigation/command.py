@@ -227,3 +227,67 @@ def _timeline_lines(data: dict[str, Any], lang: str) -> list[str]:
     for note in data["notes"]:
         lines.append(f"{'Ghi chú' if vi else 'Note'}: {note}")
     return lines
+
+
+NOTICE_FILE_MODE = 0o640
+
+
+@evidence.command("notices")
+@timeline_options
+@click.option(
+    "--pack", required=True, type=click.Path(file_okay=False, exists=True), help="The evidence pack."
+)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory for the notices.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def notices_command(
+    account: str,
+    facility: str | None,
+    store_url: str | None,
+    inventory_paths: tuple[str, ...],
+    vault_password_file: str | None,
+    lookups: int,
+    portal_networks: tuple[str, ...],
+    pack: str,
+    out: str,
+    lang: str,
+) -> None:
+    """Draft the notices (police and Sở Y tế, personal-data breach, BHXH) as .docx and PDF."""
+    import hashlib
+    import os
+
+    from hisguard.reports.documents.pdf import render_pdf
+    from hisguard.reports.documents.word import render_docx
+    from hisguard.reports.investigation.notices import Context, build_notices
+    from hisguard.scanners.findings import utcnow
+    from hisguard.scanners.vietnam_time import VIETNAM
+
+    timeline = _timeline(
+        account, facility, store_url, inventory_paths, vault_password_file, pack, lookups, portal_networks
+    )
+    inventory = load_inventory(inventory_paths, vault_password_file) if inventory_paths else None
+    code = timeline.account.facility or facility
+    where = inventory.facilities.get(code) if inventory and code else None
+    manifest = Path(pack) / "manifest.json"
+    context = Context(
+        facility=where,
+        manifest_sha256=hashlib.sha256(manifest.read_bytes()).hexdigest(),
+        now=utcnow().astimezone(VIETNAM),
+    )
+    target = Path(out)
+    try:
+        target.mkdir(mode=0o750, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HisguardError(f"cannot create {terminal_safe(out)[:200]}: {exc.strerror}") from None
+    for notice in build_notices(timeline, context, lang):
+        for suffix, data in ((".docx", render_docx(notice.document)), (".pdf", render_pdf(notice.document))):
+            path = target / f"{notice.stem}{suffix}"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, NOTICE_FILE_MODE)
+            except FileExistsError:
+                raise HisguardError(
+                    f"{terminal_safe(str(path))[:200]} exists: notices are never overwritten"
+                ) from None
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+            os.chmod(path, NOTICE_FILE_MODE)
+            click.echo(terminal_safe(str(path)))

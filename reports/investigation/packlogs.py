@@ -22,7 +22,6 @@ from hisguard.scanners.evidence.redaction import Redactor
 MAX_ITEM_BYTES = 8 * 1024 * 1024
 MAX_LINES = 200_000  # per pack: a huge excerpt is read up to here and said to be cut
 MAX_LINE = 4096
-SHOWN = 160  # characters of a line an observation may quote
 
 # The portal's endpoints: the two host names, and the paths an HIS proxies them under.
 PORTAL_HOSTS = ("gdbhyt.baohiemxahoi.gov.vn", "egw.baohiemxahoi.gov.vn")
@@ -78,7 +77,6 @@ class LogFact:
     target: str = ""  # what was asked: the request path (no query), the egress destination
     lookup: bool = False
     card: str = ""  # a card number seen in a look-up (counted, never shown)
-    shown: str = ""  # a short, cleaned, redacted excerpt
 
 
 @dataclass
@@ -175,8 +173,10 @@ def parse_line(
     """One line as a fact, or None when the line is none of the things a timeline uses."""
     host = ref.host
 
-    def shown() -> str:
-        return _short(redactor.line(line), SHOWN)
+    def safe(value: str, limit: int = 120) -> str:
+        """What a timeline may quote of a line: redacted again (a collector may have missed a
+        secret), without controls, bounded."""
+        return _short(redactor.line(value), limit)
 
     if kind == "web":
         match = _WEB.match(line)
@@ -190,10 +190,9 @@ def parse_line(
                 _parse_web_time(match["time"]),
                 host,
                 source=match["client"],
-                target=_short(target, 120),
+                target=safe(target),
                 lookup=bool(_LOOKUP.search(target)),
                 card=card.group(1) if card else "",
-                shown=shown(),
             )
         return None
     if kind == "history":
@@ -201,22 +200,13 @@ def parse_line(
             url = re.search(r"https?://([A-Za-z0-9.-]{1,120})(/\S{0,200})?", line)
             target = (url.group(1) + (url.group(2) or "")).split("?", 1)[0] if url else ""
             return LogFact(
-                "history",
-                ref,
-                number,
-                None,
-                host,
-                target=_short(target, 120),
-                lookup=bool(_LOOKUP.search(line)),
-                shown=shown(),
+                "history", ref, number, None, host, target=safe(target), lookup=bool(_LOOKUP.search(line))
             )
         return None
     if kind == "audit":
         audit = _AUDIT.search(line)
         if audit:
-            return LogFact(
-                "audit", ref, number, datetime.fromtimestamp(int(audit["epoch"]), UTC), host, shown=shown()
-            )
+            return LogFact("audit", ref, number, datetime.fromtimestamp(int(audit["epoch"]), UTC), host)
         return None
     when = _parse_syslog_time(line, year_of)
     if "drop: out: " in line or kind == "egress":
@@ -231,7 +221,6 @@ def parse_line(
                 host,
                 source=fields.get("SRC", ""),
                 target=f"{fields['DST']}:{dport}" if dport else fields["DST"],
-                shown=shown(),
             )
         return None
     accepted = _ACCEPTED.search(line)
@@ -244,24 +233,16 @@ def parse_line(
             host,
             source=accepted["source"],
             user=accepted["user"],
-            target=accepted["method"],
-            shown=shown(),
+            target=safe(accepted["method"], 40),
         )
     failed = _FAILED.search(line)
     if failed:
         return LogFact(
-            "login_failed",
-            ref,
-            number,
-            when,
-            host,
-            source=_short(failed["source"], 45),
-            user=failed["user"],
-            shown=shown(),
+            "login_failed", ref, number, when, host, source=_short(failed["source"], 45), user=failed["user"]
         )
     sudo = _SUDO.search(line)
     if sudo:
-        return LogFact("sudo", ref, number, when, host, user=sudo["user"], shown=shown())
+        return LogFact("sudo", ref, number, when, host, user=sudo["user"])
     return None
 
 

@@ -33,11 +33,21 @@ CONFIDENCES = ("letter", "verified", "secondary")
 
 
 @dataclass(frozen=True)
+class BreachNotice:
+    """A duty to notify a breach: within how long, to whom, on which form (the entry's confidence)."""
+
+    deadline_hours: int
+    recipient: Text
+    form: Text
+
+
+@dataclass(frozen=True)
 class Regulation:
     key: str
     document: Text
     requirement: Text
     confidence: str
+    breach_notice: BreachNotice | None = None
 
     @property
     def to_be_verified(self) -> bool:
@@ -119,8 +129,28 @@ def regulations() -> Mapping[str, Regulation]:
             document=Text(vi=entry["document"], en=entry.get("document_en", entry["document"])),
             requirement=Text.from_dict(entry["requirement"]),
             confidence=entry["confidence"],
+            breach_notice=_breach_notice(key, entry.get("breach_notice")),
         )
     return result
+
+
+def _breach_notice(key: str, entry: Any) -> BreachNotice | None:
+    if entry is None:
+        return None
+    hours = entry.get("deadline_hours") if isinstance(entry, dict) else None
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 0 < hours <= 24 * 365:
+        raise CatalogError(f"regulations.yml: {key}: breach_notice needs deadline_hours (a number of hours)")
+    try:
+        return BreachNotice(hours, Text.from_dict(entry["recipient"]), Text.from_dict(entry["form"]))
+    except (KeyError, TypeError):
+        raise CatalogError(
+            f"regulations.yml: {key}: breach_notice needs recipient and form {{vi, en}}"
+        ) from None
+
+
+def breach_notices() -> list[Regulation]:
+    """The regulations that set a breach-notification duty."""
+    return [r for r in regulations().values() if r.breach_notice is not None]
 
 
 @cache
