@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from hisguard.reports.documents.details import document_details
 from hisguard.reports.documents.model import (
     AdminDocument,
     Block,
@@ -82,13 +83,16 @@ BHXH = Text("Bảo hiểm xã hội", "Social Security")
 
 
 def _letterhead(facility: Facility | None) -> Letterhead:
-    # The governing body and the short name are the facility's to write: never guessed.
-    return Letterhead(
-        governing_body="",
-        issuer=clean(facility.name, 120) if facility else "",
-        short_name="",
-        place=_province(facility)[0],
-    )
+    """The facility's letterhead as hisguard_documents gives it (the review documents' own), else
+    its name and province; what neither gives is a blank, never guessed."""
+    if facility is None:
+        return Letterhead()
+    return document_details(facility).letterhead
+
+
+def _signer(facility: Facility | None, lang: str) -> Signer:
+    given = document_details(facility).signer if facility is not None else Signer()
+    return given if given.title else Signer(title=_t(lang, "Giám đốc", "Director"))
 
 
 def _day(when: datetime | None, lang: str) -> str:
@@ -364,7 +368,7 @@ def police_report(timeline: Timeline, context: Context, lang: str) -> AdminDocum
             _authority(BHXH, facility, lang),
             _t(lang, "Lưu: VT, CNTT", "File: VT, CNTT"),
         ),
-        signers=(Signer(title=_t(lang, "Giám đốc", "Director")),),
+        signers=(_signer(facility, lang),),
         year=(context.now.year if context.now else 0),
     )
 
@@ -504,7 +508,7 @@ def breach_notification(timeline: Timeline, context: Context, lang: str) -> Admi
             _authority(HEALTH, facility, lang) + _t(lang, " (để báo cáo)", " (for information)"),
             _t(lang, "Lưu: VT, CNTT", "File: VT, CNTT"),
         ),
-        signers=(Signer(title=_t(lang, "Giám đốc", "Director")),),
+        signers=(_signer(facility, lang),),
         year=(context.now.year if context.now else 0),
     )
 
@@ -603,7 +607,7 @@ def bhxh_request(timeline: Timeline, context: Context, lang: str) -> AdminDocume
             _authority(HEALTH, facility, lang) + _t(lang, " (để báo cáo)", " (for information)"),
             _t(lang, "Lưu: VT, CNTT", "File: VT, CNTT"),
         ),
-        signers=(Signer(title=_t(lang, "Giám đốc", "Director")),),
+        signers=(_signer(facility, lang),),
         year=(context.now.year if context.now else 0),
     )
 
