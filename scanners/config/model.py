@@ -38,8 +38,17 @@ def passed(resource: str, evidence: str = "", material: str = "", **details: Any
 
 
 def failed(
-    resource: str, evidence: str, material: str = "", *, line: int | None = None, **details: Any
+    resource: str,
+    evidence: str,
+    material: str = "",
+    *,
+    line: int | None = None,
+    vi: str = "",
+    **details: Any,
 ) -> Verdict:
+    """A failing verdict; ``vi`` is the evidence sentence in Vietnamese, for reports in vi."""
+    if vi:
+        details["evidence_text"] = bilingual(vi, evidence)
     return Verdict(Status.FAIL, resource, evidence, material or evidence, details, line)
 
 
@@ -52,8 +61,9 @@ def not_applicable(resource: str, why: str) -> Verdict:
     return Verdict(Status.NOT_APPLICABLE, resource, why, why)
 
 
-def errored(resource: str, why: str) -> Verdict:
-    return Verdict(Status.ERROR, resource, why, "")
+def errored(resource: str, why: str, *, vi: str = "") -> Verdict:
+    """A check that could not decide; ``vi`` is the reason in Vietnamese, for reports in vi."""
+    return Verdict(Status.ERROR, resource, why, "", {"evidence_text": bilingual(vi, why)} if vi else {})
 
 
 CheckFunc = Callable[["Facts"], Verdict | Iterable[Verdict]]

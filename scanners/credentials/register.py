@@ -96,6 +96,7 @@ class Register:
                                 obs.path,
                                 f"C11:{account.name}:{obs.path}",
                                 evidence_text=f"account {account.name} (allowed: {allowed})",
+                                evidence_vi=f"tài khoản {account.name} (máy được phép: {allowed})",
                                 line=obs.line,
                                 column=obs.column,
                                 details={
@@ -125,6 +126,7 @@ class Register:
                         obs.path,
                         f"C12:{user.lower()}:{obs.path}",
                         evidence_text=f"username {label} is not in hisguard_portal_accounts",
+                        evidence_vi=f"tên đăng nhập {label} không có trong hisguard_portal_accounts",
                         line=obs.line,
                         column=obs.column,
                         details={"username": label},
@@ -151,6 +153,7 @@ class Register:
                         f"account:{label}",
                         f"C10:{key}",
                         evidence_text=f"account {label} on {len(hosts)} host(s), {len(holders)} holder(s)",
+                        evidence_vi=f"tài khoản {label} trên {len(hosts)} máy, {len(holders)} người giữ",
                         details={
                             "hosts": sorted(hosts),
                             "holders": sorted(holders),
@@ -173,6 +176,8 @@ class Register:
                         f"hisguard_portal_accounts/{account.name}",
                         f"C13:{account.name}:{when}",
                         evidence_text=f"account {account.name}: last review {when}, period {period} months",
+                        evidence_vi=f"tài khoản {account.name}: rà soát gần nhất {when}, "
+                        f"chu kỳ {period} tháng",
                         details={"account": account.name, "reviewed": when, "period_months": period},
                         title=None,
                     )
@@ -184,21 +189,30 @@ class Register:
         """C14-C18: what the register itself says is wrong with a delegation."""
         found: list[Finding] = []
 
-        def add(check: str, account: PortalAccount, evidence: str, **details: object) -> None:
+        def add(check: str, account: PortalAccount, evidence: tuple[str, str], **details: object) -> None:
+            """``evidence``: (English, Vietnamese)."""
             found.append(
                 reporter.finding(
                     check,
                     "register",
                     f"hisguard_portal_accounts/{account.name}",
                     f"{check}:{account.name}",
-                    evidence_text=evidence,
+                    evidence_text=evidence[0],
+                    evidence_vi=evidence[1],
                     details={"account": account.name, "department": account.department, **details},
                 )
             )
 
         for account in self.facility.portal_accounts:
             if not account.is_revoked and account.decision is None:
-                add("C14", account, f"account {account.name}: no authorising decision in the register")
+                add(
+                    "C14",
+                    account,
+                    (
+                        f"account {account.name}: no authorising decision in the register",
+                        f"tài khoản {account.name}: sổ đăng ký không có quyết định giao tài khoản",
+                    ),
+                )
             if account.is_revoked:
                 places = self.seen.get(account.name, set()) | self.seen.get(account.username.lower(), set())
                 if places:
@@ -206,8 +220,12 @@ class Register:
                     add(
                         "C15",
                         account,
-                        f"account {account.name} revoked {_iso(account.revoked)}, "
-                        f"found on {', '.join(hosts)}",
+                        (
+                            f"account {account.name} revoked {_iso(account.revoked)}, "
+                            f"found on {', '.join(hosts)}",
+                            f"tài khoản {account.name} đã thu hồi ngày {_iso(account.revoked)}, "
+                            f"vẫn thấy trên {', '.join(hosts)}",
+                        ),
                         hosts=hosts,
                         revoked=_iso(account.revoked),
                     )
@@ -216,8 +234,12 @@ class Register:
                     add(
                         "C17",
                         account,
-                        f"account {account.name} revoked {_iso(account.revoked)}, "
-                        f"password last changed {_iso(changed)}",
+                        (
+                            f"account {account.name} revoked {_iso(account.revoked)}, "
+                            f"password last changed {_iso(changed)}",
+                            f"tài khoản {account.name} đã thu hồi ngày {_iso(account.revoked)}, "
+                            f"mật khẩu đổi lần cuối {_iso(changed) or 'chưa ghi'}",
+                        ),
                         revoked=_iso(account.revoked),
                         password_changed=_iso(changed),
                     )
@@ -226,7 +248,10 @@ class Register:
                 add(
                     "C18",
                     account,
-                    f"account {account.name}: register lacks {', '.join(lacking)}",
+                    (
+                        f"account {account.name}: register lacks {', '.join(lacking)}",
+                        f"tài khoản {account.name}: sổ đăng ký thiếu {', '.join(lacking)}",
+                    ),
                     missing=lacking,
                 )
         found.extend(self._holders_across_departments(reporter))
@@ -254,6 +279,7 @@ class Register:
                     f"hisguard_portal_accounts/{names[0]}",
                     f"C16:{holder.casefold()}:{','.join(names)}",
                     evidence_text=f"{holder} holds {len(names)} account(s) of {', '.join(departments)}",
+                    evidence_vi=f"{holder} giữ {len(names)} tài khoản của {', '.join(departments)}",
                     details={"holder": holder, "accounts": names, "departments": departments},
                 )
             )
@@ -291,6 +317,7 @@ def no_register_findings(reporter: Reporter, results: Sequence[HostResult]) -> l
                     f"account:{label}",
                     f"C10:{user}",
                     evidence_text=f"username {label} found on {len(hosts)} host(s), {len(holders)} holder(s)",
+                    evidence_vi=f"tên đăng nhập {label} thấy trên {len(hosts)} máy, {len(holders)} người giữ",
                     details={"hosts": sorted(hosts), "holders": sorted(holders)},
                     title=Text(
                         vi="Một tài khoản cổng giám định BHYT bị dùng chung",

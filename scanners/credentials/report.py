@@ -250,18 +250,35 @@ class Reporter:
                 or "baohiemxahoi.gov.vn"
             )
             if store in ("extension", "userscript"):
-                what = "browser extension" if store == "extension" else "user script"
+                what, what_vi = (
+                    ("browser extension", "tiện ích trình duyệt")
+                    if store == "extension"
+                    else ("user script", "đoạn mã người dùng (user script)")
+                )
                 label = f" {details['name']!r}" if details.get("name") else ""
                 check_id, text = "C09", f"{what}{label} has access to {where} ({count} pattern(s))"
+                text_vi = f"{what_vi}{label} được truy cập {where} ({count} mẫu địa chỉ)"
             else:
-                what = "saved logins" if store == "logins" else "cookies"
+                what, what_vi = (
+                    ("saved logins", "thông tin đăng nhập đã lưu")
+                    if store == "logins"
+                    else ("cookies", "cookie")
+                )
                 text = f"browser store: {count} {what} for {where}"
+                text_vi = f"kho trình duyệt: {count} {what_vi} của {where}"
                 if users:
                     text += f" (user {', '.join(users[:3])})"
+                    text_vi += f" (người dùng {', '.join(users[:3])})"
                 check_id = "C08"
             findings.append(
                 self.finding(
-                    check_id, result.host, path, f"{check_id}:{path}", evidence_text=text, details=details
+                    check_id,
+                    result.host,
+                    path,
+                    f"{check_id}:{path}",
+                    evidence_text=text,
+                    evidence_vi=text_vi,
+                    details=details,
                 )
             )
         return findings

@@ -93,6 +93,13 @@ def judge_host(host: Host, facility: Facility, managed: HostTarget | None, table
                     "address": host.address,
                     "open_ports": [p.number for p in open_ports],
                     "mac_vendor": host.mac_vendor,
+                    # A sentence: the report shows it in its own language.
+                    "evidence_text": {
+                        "vi": f"có trả lời; cổng mở: {listing}"
+                        if listing
+                        else "có trả lời; không cổng nào mở",
+                        "en": f"answers; open: {listing}" if listing else "answers; no probed port open",
+                    },
                 },
             )
         )
@@ -108,6 +115,10 @@ def judge_host(host: Host, facility: Facility, managed: HostTarget | None, table
         if managed is not None and not allowed:
             # No allow-list at all means nothing is allowed: say so, it is the likelier mistake.
             note = "" if declared else "; no hisguard_allowed_tcp_ports declared for this host"
+            said = details
+            if not declared:
+                note_vi = "; máy này chưa khai báo hisguard_allowed_tcp_ports"
+                said = {**details, "evidence_text": {"vi": evidence + note_vi, "en": evidence + note}}
             findings.append(
                 _finding(
                     table.unexpected_port,
@@ -116,7 +127,7 @@ def judge_host(host: Host, facility: Facility, managed: HostTarget | None, table
                     resource,
                     evidence + note,
                     port.service.name,
-                    details,
+                    said,
                 )
             )
         if risk is None:

@@ -15,7 +15,15 @@ def empty_password(facts: Facts) -> list[Verdict]:
     empty = sorted(name for name, state in facts.shadow().items() if state == "empty")
     if not empty:
         return [passed("/etc/shadow", "no account with an empty password")]
-    return [failed(f"account:{name}", f"account {name} has an empty password", name) for name in empty]
+    return [
+        failed(
+            f"account:{name}",
+            f"account {name} has an empty password",
+            name,
+            vi=f"tài khoản {name} có mật khẩu rỗng",
+        )
+        for name in empty
+    ]
 
 
 @check("H06.2", needs=("passwd",), resource="/etc/passwd")
@@ -23,7 +31,15 @@ def extra_uid0(facts: Facts) -> list[Verdict]:
     extra = [a for a in facts.accounts() if a.uid == 0 and a.name != "root"]
     if not extra:
         return [passed("/etc/passwd", "only root has uid 0")]
-    return [failed(f"account:{a.name}", f"account {a.name} has uid 0 (root's powers)", a.name) for a in extra]
+    return [
+        failed(
+            f"account:{a.name}",
+            f"account {a.name} has uid 0 (root's powers)",
+            a.name,
+            vi=f"tài khoản {a.name} có uid 0 (toàn quyền như root)",
+        )
+        for a in extra
+    ]
 
 
 def _read_by_sudo(path: str) -> bool:
@@ -42,7 +58,15 @@ def nopasswd_sudo(facts: Facts) -> list[Verdict]:
     for path, line, content in parsers.grep_lines(facts.text("sudoers")):
         rule = " ".join(content.split())
         if _read_by_sudo(path):
-            outcomes.append(failed(path, f"sudo without password: {rule[:120]}", rule, line=line))
+            outcomes.append(
+                failed(
+                    path,
+                    f"sudo without password: {rule[:120]}",
+                    rule,
+                    line=line,
+                    vi=f"sudo không cần mật khẩu: {rule[:120]}",
+                )
+            )
     return outcomes or [passed("/etc/sudoers", "every sudo rule asks for a password")]
 
 
@@ -57,6 +81,7 @@ def system_accounts_with_login(facts: Facts) -> list[Verdict]:
             f"account:{a.name}",
             f"system account {a.name} (uid {a.uid}) has shell {a.shell} and a password",
             a.name,
+            vi=f"tài khoản hệ thống {a.name} (uid {a.uid}) có shell {a.shell} và có mật khẩu",
         )
         for a in risky
     ]

@@ -54,10 +54,12 @@ def auditd_running(facts: Facts) -> Verdict:
     if facts.container:
         return not_applicable(resource, f"auditd cannot run in a container ({facts.container})")
     if "auditd" not in facts.packages():
-        return failed(resource, "auditd is not installed", "not-installed")
+        return failed(resource, "auditd is not installed", "not-installed", vi="chưa cài auditd")
     if not facts.unit_active("auditd.service"):
         state = facts.unit("auditd.service").get("ActiveState", "unknown")
-        return failed(resource, f"auditd.service is {state}", state)
+        return failed(
+            resource, f"auditd.service is {state}", state, vi=f"auditd.service đang ở trạng thái {state}"
+        )
     return passed(resource, "auditd.service is active", "active")
 
 
@@ -67,7 +69,12 @@ def identity_rules(facts: Facts) -> Verdict:
     watches = watched_paths(facts.text("audit_rules"))
     missing = [path for path in IDENTITY_FILES if not is_watched(path, watches)]
     if missing:
-        return failed(resource, f"no audit rule (-p wa) on {', '.join(missing)}", ",".join(missing))
+        return failed(
+            resource,
+            f"no audit rule (-p wa) on {', '.join(missing)}",
+            ",".join(missing),
+            vi=f"không có luật kiểm toán (-p wa) cho {', '.join(missing)}",
+        )
     return passed(resource, f"audit rules on {', '.join(IDENTITY_FILES)}")
 
 
@@ -79,7 +86,12 @@ def credential_store_rules(facts: Facts) -> Verdict:
         return not_applicable(resource, f"no credential store on this host ({directory} absent)")
     if is_watched(directory, watched_paths(facts.text("audit_rules"))):
         return passed(resource, f"audit rule (-p wa) on {directory}", directory)
-    return failed(resource, f"no audit rule (-p wa) on {directory}", directory)
+    return failed(
+        resource,
+        f"no audit rule (-p wa) on {directory}",
+        directory,
+        vi=f"không có luật kiểm toán (-p wa) cho {directory}",
+    )
 
 
 def _journal(facts: Facts) -> dict[str, str]:
@@ -97,9 +109,17 @@ def journal_persistent(facts: Facts) -> Verdict:
         )
     if storage == "auto":
         return failed(
-            resource, "Storage=auto without /var/log/journal: logs are lost at reboot", "auto-nodir"
+            resource,
+            "Storage=auto without /var/log/journal: logs are lost at reboot",
+            "auto-nodir",
+            vi="Storage=auto mà không có /var/log/journal: nhật ký mất khi khởi động lại",
         )
-    return failed(resource, f"Storage={storage}: logs are not kept on disk", storage)
+    return failed(
+        resource,
+        f"Storage={storage}: logs are not kept on disk",
+        storage,
+        vi=f"Storage={storage}: nhật ký không được lưu trên đĩa",
+    )
 
 
 @check("H08.5", needs=("journald",), resource="journald:MaxRetentionSec")
@@ -110,10 +130,20 @@ def journal_retention(facts: Facts) -> Verdict:
     value = _journal(facts).get("MaxRetentionSec", "")
     seconds = parsers.timespan_seconds(value) if value else 0.0
     if seconds is None:
-        return failed(resource, f"MaxRetentionSec={value} is not a time span journald understands", value)
+        return failed(
+            resource,
+            f"MaxRetentionSec={value} is not a time span journald understands",
+            value,
+            vi=f"MaxRetentionSec={value} không phải khoảng thời gian journald hiểu được",
+        )
     if seconds == 0:
         return passed(resource, "MaxRetentionSec not set: no age limit (size limits apply)", "unset")
     kept = seconds / 86400
     if kept < wanted:
-        return failed(resource, f"MaxRetentionSec={value} ({kept:.0f} days; needs {wanted} or more)", value)
+        return failed(
+            resource,
+            f"MaxRetentionSec={value} ({kept:.0f} days; needs {wanted} or more)",
+            value,
+            vi=f"MaxRetentionSec={value} ({kept:.0f} ngày; cần từ {wanted} ngày trở lên)",
+        )
     return passed(resource, f"MaxRetentionSec={value} ({kept:.0f} days)", value)

@@ -43,6 +43,22 @@ def _group_ok(facts: Facts, group: str) -> bool:
     return not wanted or group == str(wanted)
 
 
+# The problems above, as a Vietnamese report says them.
+_PROBLEMS_VI = {
+    "owner must be root": "chủ sở hữu phải là root",
+    "mode must be 0750 or stricter": "quyền phải là 0750 hoặc chặt hơn",
+    "mode must be 0640, 0440 or stricter": "quyền phải là 0640, 0440 hoặc chặt hơn",
+}
+
+
+def _in_vietnamese(problems: list[str]) -> str:
+    said = []
+    for problem in problems:
+        group = problem.removeprefix("group must be ")
+        said.append(_PROBLEMS_VI.get(problem) or (f"nhóm phải là {group}" if group != problem else problem))
+    return "; ".join(said)
+
+
 @check("H13.1", needs=("credstore",), resource="credential-store")
 def store_directory(facts: Facts) -> Verdict:
     directory = credstore_dir(facts.target)
@@ -50,12 +66,20 @@ def store_directory(facts: Facts) -> Verdict:
     if listing is None:
         if store_expected(facts.target):
             return failed(
-                directory, f"{directory} is missing but a portal account is allowed on this host", "missing"
+                directory,
+                f"{directory} is missing but a portal account is allowed on this host",
+                "missing",
+                vi=f"thiếu {directory} dù máy này được phép giữ tài khoản cổng giám định BHYT",
             )
         return not_applicable(directory, f"no portal account allowed here and {directory} absent")
     top = next((e for e in listing if e.path.rstrip("/") == directory), None)
     if top is None or top.file_type != "d":
-        return failed(directory, f"{directory} is not a directory", "not-a-directory")
+        return failed(
+            directory,
+            f"{directory} is not a directory",
+            "not-a-directory",
+            vi=f"{directory} không phải thư mục",
+        )
     evidence = f"{top.owner}:{top.group} {top.mode:04o}"
     problems = []
     if top.owner != "root":
@@ -65,7 +89,13 @@ def store_directory(facts: Facts) -> Verdict:
     if not _group_ok(facts, top.group):
         problems.append(f"group must be {facts.target.var('hisguard_credential_store_group')}")
     if problems:
-        return failed(directory, f"{evidence} ({'; '.join(problems)})", evidence, mode=f"{top.mode:04o}")
+        return failed(
+            directory,
+            f"{evidence} ({'; '.join(problems)})",
+            evidence,
+            mode=f"{top.mode:04o}",
+            vi=f"{evidence} ({_in_vietnamese(problems)})",
+        )
     return passed(directory, evidence, evidence)
 
 
@@ -81,7 +111,12 @@ def store_files(facts: Facts) -> list[Verdict]:
         evidence = f"{entry.owner}:{entry.group} {entry.mode:04o}"
         if entry.file_type != "f":
             outcomes.append(
-                failed(entry.path, f"not a regular file (type {entry.file_type})", entry.file_type)
+                failed(
+                    entry.path,
+                    f"not a regular file (type {entry.file_type})",
+                    entry.file_type,
+                    vi=f"không phải tệp thường (loại {entry.file_type})",
+                )
             )
             continue
         problems = []
@@ -93,7 +128,13 @@ def store_files(facts: Facts) -> list[Verdict]:
             problems.append(f"group must be {facts.target.var('hisguard_credential_store_group')}")
         if problems:
             outcomes.append(
-                failed(entry.path, f"{evidence} ({'; '.join(problems)})", evidence, mode=f"{entry.mode:04o}")
+                failed(
+                    entry.path,
+                    f"{evidence} ({'; '.join(problems)})",
+                    evidence,
+                    mode=f"{entry.mode:04o}",
+                    vi=f"{evidence} ({_in_vietnamese(problems)})",
+                )
             )
     if outcomes:
         return outcomes

@@ -46,7 +46,11 @@ def listening_everywhere(facts: Facts) -> list[Verdict]:
         return [not_applicable("database:listen", "no database server listening")]
     outcomes = [
         failed(
-            str(s), f"{db} listening on all interfaces ({s.address}:{s.port})", f"{db}:{s.port}", database=db
+            str(s),
+            f"{db} listening on all interfaces ({s.address}:{s.port})",
+            f"{db}:{s.port}",
+            database=db,
+            vi=f"{db} lắng nghe trên mọi giao diện mạng ({s.address}:{s.port})",
         )
         for s, db in databases
         if s.all_interfaces
@@ -66,12 +70,26 @@ def no_password_rules(facts: Facts) -> list[Verdict]:
         fields = content.split()
         if "trust" in fields:
             rule = " ".join(fields)
-            outcomes.append(failed(path, f"PostgreSQL rule without password: {rule}", rule, line=line))
+            outcomes.append(
+                failed(
+                    path,
+                    f"PostgreSQL rule without password: {rule}",
+                    rule,
+                    line=line,
+                    vi=f"luật PostgreSQL không cần mật khẩu: {rule}",
+                )
+            )
     for path, line, content in parsers.grep_lines(facts.text("mysql")):
         seen_config = True
         if content.strip().replace("_", "-").startswith("skip-grant-tables"):
             outcomes.append(
-                failed(path, "MySQL/MariaDB skip-grant-tables: no password checked", path, line=line)
+                failed(
+                    path,
+                    "MySQL/MariaDB skip-grant-tables: no password checked",
+                    path,
+                    line=line,
+                    vi="MySQL/MariaDB skip-grant-tables: không kiểm tra mật khẩu",
+                )
             )
     outcomes.extend(_redis(facts))
     seen_config = seen_config or bool(facts.text("redis").strip())
@@ -96,7 +114,14 @@ def _redis(facts: Facts) -> list[Verdict]:
     if not exposed:
         return []
     path = text.split(":", 1)[0]
-    return [failed(path, f"Redis without requirepass listening on {exposed[0].address}:6379", "redis-nopass")]
+    return [
+        failed(
+            path,
+            f"Redis without requirepass listening on {exposed[0].address}:6379",
+            "redis-nopass",
+            vi=f"Redis không đặt requirepass đang lắng nghe trên {exposed[0].address}:6379",
+        )
+    ]
 
 
 def _mongo(text: str) -> list[Verdict]:
@@ -114,7 +139,12 @@ def _mongo(text: str) -> list[Verdict]:
     if "enabled" in authorization or local_only:
         return []
     return [
-        failed("/etc/mongod.conf", "MongoDB without authorization reachable from the network", "mongo-noauth")
+        failed(
+            "/etc/mongod.conf",
+            "MongoDB without authorization reachable from the network",
+            "mongo-noauth",
+            vi="MongoDB không bật xác thực, truy cập được từ mạng",
+        )
     ]
 
 
@@ -124,7 +154,11 @@ def default_passwords(facts: Facts) -> list[Verdict]:
     section = facts.section("pg_default_pw")
     if section.exit_status == 4:
         return [
-            errored(resource, f"PostgreSQL did not answer on the host ({section.error or 'psql failed'})")
+            errored(
+                resource,
+                f"PostgreSQL did not answer on the host ({section.error or 'psql failed'})",
+                vi=f"PostgreSQL không trả lời trên máy ({section.error or 'psql lỗi'})",
+            )
         ]
     lines = [line.strip() for line in facts.text("pg_default_pw").splitlines() if line.strip()]
     if lines == ["no-postgresql"]:
@@ -135,7 +169,10 @@ def default_passwords(facts: Facts) -> list[Verdict]:
         return [passed(resource, "no PostgreSQL login role accepts a common default password")]
     return [
         failed(
-            f"account:{account}", f"{account} accepts a common default password (tested on the host)", account
+            f"account:{account}",
+            f"{account} accepts a common default password (tested on the host)",
+            account,
+            vi=f"{account} chấp nhận một mật khẩu mặc định phổ biến (đã thử trên máy)",
         )
         for account in lines
     ]

@@ -78,8 +78,21 @@ def _outcomes(facts: Facts, resource: str, found: list[Verdict], clean: str) -> 
     if found:
         return [replace(o, details={**o.details, "partial": partial}) if partial else o for o in found]
     if partial:
-        return [errored(resource, f"search incomplete: {partial}")]
+        return [
+            errored(
+                resource,
+                f"search incomplete: {partial}",
+                vi=f"tìm kiếm chưa trọn vẹn: {_PARTIAL_VI.get(partial, partial)}",
+            )
+        ]
     return [passed(resource, clean)]
+
+
+# _partial's reasons, as a Vietnamese report says them.
+_PARTIAL_VI = {
+    "find ran out of time (20 s)": "find hết thời gian (20 giây)",
+    "listing cut at 2000 entries": "danh sách bị cắt ở 2000 mục",
+}
 
 
 @check("H14.1", needs=("fs_perms",), resource="filesystem:world-writable")
@@ -97,6 +110,7 @@ def world_writable(facts: Facts) -> list[Verdict]:
             e.path,
             f"world-writable {kinds.get(e.file_type, e.file_type)} {e.mode:04o} owned by {e.owner}",
             f"{e.mode:o}",
+            vi=f"ai cũng ghi được ({e.mode:04o}, chủ sở hữu {e.owner})",
             mode=f"{e.mode:04o}",
             owner=e.owner,
         )
@@ -115,6 +129,7 @@ def unexpected_suid(facts: Facts) -> list[Verdict]:
             e.path,
             f"unexpected SUID program {e.mode:04o} owned by {e.owner}",
             f"{e.mode:o}:{e.owner}",
+            vi=f"chương trình SUID ngoài danh sách cho phép ({e.mode:04o}, chủ sở hữu {e.owner})",
             mode=f"{e.mode:04o}",
             owner=e.owner,
         )

@@ -62,11 +62,21 @@ def _quality(facts: Facts) -> dict[str, str] | None:
 def _min_length_outcome(facts: Facts, resource: str, wanted: int) -> Verdict:
     settings = _quality(facts)
     if settings is None:
-        return failed(resource, "pam_pwquality is not used in /etc/pam.d/common-password", "no-pwquality")
+        return failed(resource, NO_PWQUALITY, "no-pwquality", vi=NO_PWQUALITY_VI)
     minlen = _int(settings["minlen"])
     if minlen < wanted:
-        return failed(resource, f"minlen {minlen} (needs {wanted} or more)", str(minlen), minlen=minlen)
+        return failed(
+            resource,
+            f"minlen {minlen} (needs {wanted} or more)",
+            str(minlen),
+            minlen=minlen,
+            vi=f"minlen {minlen} (cần từ {wanted} trở lên)",
+        )
     return passed(resource, f"minlen {minlen}", str(minlen))
+
+
+NO_PWQUALITY = "pam_pwquality is not used in /etc/pam.d/common-password"
+NO_PWQUALITY_VI = "không dùng pam_pwquality trong /etc/pam.d/common-password"
 
 
 @check("H05.1", needs=("pam", "pwquality"), resource="pam:pwquality:minlen")
@@ -87,13 +97,15 @@ def complexity(facts: Facts) -> Verdict:
     resource = "pam:pwquality:complexity"
     settings = _quality(facts)
     if settings is None:
-        return failed(resource, "pam_pwquality is not used in /etc/pam.d/common-password", "no-pwquality")
+        return failed(resource, NO_PWQUALITY, "no-pwquality", vi=NO_PWQUALITY_VI)
     minclass = _int(settings["minclass"])
     required = [k for k in ("dcredit", "ucredit", "lcredit", "ocredit") if _int(settings[k]) < 0]
     evidence = f"minclass {minclass}, required classes: {', '.join(required) or 'none'}"
     if minclass >= 3 or len(required) >= 3:
         return passed(resource, evidence, evidence)
-    return failed(resource, evidence + " (needs 3 character classes)", evidence)
+    return failed(
+        resource, evidence + " (needs 3 character classes)", evidence, vi=evidence + " (cần 3 loại ký tự)"
+    )
 
 
 @check("H05.3", needs=("pam", "faillock"), resource="pam:faillock")
@@ -101,7 +113,12 @@ def lockout(facts: Facts) -> Verdict:
     resource = "pam:faillock"
     args = _module_args(facts, "common-auth", ("pam_faillock.so", "pam_tally2.so"))
     if args is None:
-        return failed(resource, "no pam_faillock in /etc/pam.d/common-auth: no lockout", "no-faillock")
+        return failed(
+            resource,
+            "no pam_faillock in /etc/pam.d/common-auth: no lockout",
+            "no-faillock",
+            vi="không có pam_faillock trong /etc/pam.d/common-auth: không khóa tài khoản",
+        )
     settings = dict(FAILLOCK_DEFAULTS)
     settings.update(parsers.key_values(facts.text("faillock")))
     settings.update({k: v for k, v in args.items() if k in ("deny", "unlock_time")})
@@ -111,13 +128,23 @@ def lockout(facts: Facts) -> Verdict:
         str(facts.target.var("hisguard_lockout_max_attempts", DEFAULT_MAX_ATTEMPTS)), DEFAULT_MAX_ATTEMPTS
     )
     evidence = f"deny {deny}, unlock_time {unlock}"
-    problems = []
+    problems: list[tuple[str, str]] = []  # (English, Vietnamese)
     if not 0 < deny <= limit:
-        problems.append(f"deny must be 1..{limit}")
+        problems.append((f"deny must be 1..{limit}", f"deny phải từ 1 đến {limit}"))
     if 0 < unlock < MIN_UNLOCK_SECONDS:
-        problems.append(f"unlock_time must be 0 or at least {MIN_UNLOCK_SECONDS}")
+        problems.append(
+            (
+                f"unlock_time must be 0 or at least {MIN_UNLOCK_SECONDS}",
+                f"unlock_time phải bằng 0 hoặc từ {MIN_UNLOCK_SECONDS} trở lên",
+            )
+        )
     if problems:
-        return failed(resource, f"{evidence} ({'; '.join(problems)})", evidence)
+        return failed(
+            resource,
+            f"{evidence} ({'; '.join(en for en, _ in problems)})",
+            evidence,
+            vi=f"{evidence} ({'; '.join(vi for _, vi in problems)})",
+        )
     return passed(resource, evidence, evidence)
 
 
@@ -128,5 +155,10 @@ def aging(facts: Facts) -> Verdict:
     value = parsers.whitespace_values(facts.text("login_defs")).get("PASS_MAX_DAYS", "99999")
     days = _int(value, 99999)
     if days <= 0 or days > limit:
-        return failed(resource, f"PASS_MAX_DAYS {value} (needs 1..{limit})", value)
+        return failed(
+            resource,
+            f"PASS_MAX_DAYS {value} (needs 1..{limit})",
+            value,
+            vi=f"PASS_MAX_DAYS {value} (cần từ 1 đến {limit})",
+        )
     return passed(resource, f"PASS_MAX_DAYS {value}", value)

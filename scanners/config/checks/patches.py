@@ -47,19 +47,31 @@ def automatic_updates(facts: Facts) -> Verdict:
     if facts.missing("apt_config"):
         return not_applicable(resource, "not an apt-based system")
     if "unattended-upgrades" not in facts.packages():
-        return failed(resource, "unattended-upgrades is not installed", "not-installed")
+        return failed(
+            resource,
+            "unattended-upgrades is not installed",
+            "not-installed",
+            vi="chưa cài unattended-upgrades",
+        )
     periodic, origins = _apt_config(facts)
-    problems = []
+    problems: list[tuple[str, str]] = []  # (English, Vietnamese)
     for key in ("Update-Package-Lists", "Unattended-Upgrade"):
         if periodic.get(key, "0") in ("0", ""):
-            problems.append(f"APT::Periodic::{key} is {periodic.get(key, 'unset')}")
+            value = periodic.get(key, "unset")
+            problems.append((f"APT::Periodic::{key} is {value}", f"APT::Periodic::{key} đang là {value}"))
     if not any("security" in origin.lower() for origin in origins):
-        problems.append("no security origin in Unattended-Upgrade::Origins-Pattern")
+        problems.append(
+            (
+                "no security origin in Unattended-Upgrade::Origins-Pattern",
+                "Unattended-Upgrade::Origins-Pattern không có nguồn bản vá bảo mật",
+            )
+        )
     timer = facts.unit("apt-daily-upgrade.timer").get("UnitFileState", "")
     if timer in ("masked", "disabled"):
-        problems.append(f"apt-daily-upgrade.timer is {timer}")
+        problems.append((f"apt-daily-upgrade.timer is {timer}", f"apt-daily-upgrade.timer đang {timer}"))
     if problems:
-        return failed(resource, "; ".join(problems), "; ".join(problems))
+        said = "; ".join(en for en, _ in problems)
+        return failed(resource, said, said, vi="; ".join(vi for _, vi in problems))
     return passed(resource, "security updates install automatically (unattended-upgrades)", "on")
 
 
@@ -83,10 +95,15 @@ def pending_security(facts: Facts) -> Verdict:
             resource,
             f"{len(pending)} security update(s) pending: {names} ({age})",
             "\n".join(sorted(pending)),
+            vi=f"{len(pending)} bản vá bảo mật đang chờ: {names} ({age})",
             count=len(pending),
         )
     if not stamps:
-        return errored(resource, "no apt package lists (apt-get update never ran): pending updates unknown")
+        return errored(
+            resource,
+            "no apt package lists (apt-get update never ran): pending updates unknown",
+            vi="chưa có danh sách gói apt (chưa chạy apt-get update): không biết bản vá nào đang chờ",
+        )
     return passed(resource, f"no security update pending ({age})", "none")
 
 
@@ -100,5 +117,10 @@ def end_of_life(facts: Facts) -> Verdict:
     if end is None:
         return not_applicable(resource, f"{name}: end of support date not known to hisguard")
     if date.today() > end:
-        return failed(resource, f"{name}: security support ended {end.isoformat()}", f"{distro} {version}")
+        return failed(
+            resource,
+            f"{name}: security support ended {end.isoformat()}",
+            f"{distro} {version}",
+            vi=f"{name}: đã hết hỗ trợ bảo mật từ {end:%d/%m/%Y}",
+        )
     return passed(resource, f"{name}: supported until {end.isoformat()}", f"{distro} {version}")

@@ -27,6 +27,7 @@ def installed(facts: Facts) -> list[Verdict]:
                     f"package:{found[0]}",
                     f"{tool.name}: package {found[0]} {packages[found[0]]} installed",
                     f"package:{found[0]}",
+                    vi=f"{tool.name}: đã cài gói {found[0]} {packages[found[0]]}",
                     tool=tool.name,
                 )
             )
@@ -36,7 +37,13 @@ def installed(facts: Facts) -> list[Verdict]:
         if paths or units:
             where = paths[0] if paths else f"service:{units[0]}"
             outcomes.append(
-                failed(where, f"{tool.name}: {where} present (not from a package)", where, tool=tool.name)
+                failed(
+                    where,
+                    f"{tool.name}: {where} present (not from a package)",
+                    where,
+                    tool=tool.name,
+                    vi=f"{tool.name}: có {where} (không cài từ gói)",
+                )
             )
     return outcomes or [passed("remote-access", f"none of {NAMES} installed")]
 
@@ -54,6 +61,7 @@ def running(facts: Facts) -> list[Verdict]:
                         str(socket),
                         f"{tool.name}{who} listening on {socket.address}:{socket.port}",
                         f"{tool.name}:{socket.port}",
+                        vi=f"{tool.name}{who} đang lắng nghe trên {socket.address}:{socket.port}",
                         tool=tool.name,
                     )
                 )
@@ -62,6 +70,12 @@ def running(facts: Facts) -> list[Verdict]:
         for unit in tool.services:
             if facts.unit_active(unit):
                 outcomes.append(
-                    failed(f"service:{unit}", f"{tool.name}: {unit} is running", unit, tool=tool.name)
+                    failed(
+                        f"service:{unit}",
+                        f"{tool.name}: {unit} is running",
+                        unit,
+                        tool=tool.name,
+                        vi=f"{tool.name}: {unit} đang chạy",
+                    )
                 )
     return outcomes or [passed("remote-access", f"no {NAMES} service running or listening")]

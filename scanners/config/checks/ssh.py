@@ -65,6 +65,7 @@ def password_login(facts: Facts) -> Verdict:
             "sshd:KbdInteractiveAuthentication",
             "KbdInteractiveAuthentication yes with UsePAM yes (password through PAM)",
             "kbdinteractive",
+            vi="KbdInteractiveAuthentication yes cùng UsePAM yes (mật khẩu qua PAM)",
         )
     return passed(resource, "PasswordAuthentication no", "no")
 
@@ -105,5 +106,10 @@ def max_auth_tries(facts: Facts) -> Verdict:
     if value is None:
         return not_applicable(resource, "no SSH server (sshd) installed")
     if not value.isdigit() or int(value) > MAX_AUTH_TRIES:
-        return failed(resource, f"MaxAuthTries {value} (more than {MAX_AUTH_TRIES})", value)
+        return failed(
+            resource,
+            f"MaxAuthTries {value} (more than {MAX_AUTH_TRIES})",
+            value,
+            vi=f"MaxAuthTries {value} (nhiều hơn {MAX_AUTH_TRIES})",
+        )
     return passed(resource, f"MaxAuthTries {value}", value)

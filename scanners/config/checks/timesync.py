@@ -27,5 +27,15 @@ def time_sync(facts: Facts) -> Verdict:
             f"service:{enabled[0]}", f"{enabled[0]} enabled (container: clock from the host)", enabled[0]
         )
     if enabled:
-        return failed(f"service:{enabled[0]}", f"{enabled[0]} is enabled but not running", enabled[0])
-    return failed(resource, "no time synchronisation service (timesyncd, chrony, ntp) enabled", "none")
+        return failed(
+            f"service:{enabled[0]}",
+            f"{enabled[0]} is enabled but not running",
+            enabled[0],
+            vi=f"{enabled[0]} đã bật nhưng không chạy",
+        )
+    return failed(
+        resource,
+        "no time synchronisation service (timesyncd, chrony, ntp) enabled",
+        "none",
+        vi="không bật dịch vụ đồng bộ thời gian nào (timesyncd, chrony, ntp)",
+    )
