@@ -165,7 +165,7 @@ class Judge:
         self.keys = KeyClassifier(rules)
         self.values = ValueJudge(rules)
         self.plain_http = FastPattern([r"http://(?:[\w\-]+\.)*(?:" + rules.host_re.pattern + r")"], re.I)
-        self.gdbhyt = re.compile(r"gdbhyt\.baohiemxahoi\.gov\.vn", re.I)
+        self.gdbhyt = FastPattern([r"gdbhyt\.baohiemxahoi\.gov\.vn"], re.I)
         self.gate = LineGate(rules, enabled=fast)
         self._pairs = lru_cache(maxsize=4096)(self.pairs)
         self.key_matters = lru_cache(maxsize=65536)(self._key_matters)
@@ -242,15 +242,23 @@ class _FileJudge:
         self._signal_cache: dict[int, bool] = {}
         self._class_cache: dict[int, str] = {}
         self._joined_lower = ""
+        self._has_http = True
+        self._gates: dict[int, tuple[str, bool]] = {}
 
     def run(self) -> Iterator[Observation]:
         texts = [ln.text for ln in self.lines]
         joined = "\n".join(texts)
         self._joined_lower = joined.lower()
+        # The plain-http pattern starts with this literal: a file without it skips the pattern.
+        self._has_http = "http://" in self._joined_lower
         self.storage_state = ('"cookies"' in joined and '"origins"' in joined) or any(
             name in self.path.lower() for name in self.rules.session_names
         )
         self.file_has_portal_host = bool(self.rules.host_fast.search(joined))
+        plain = [i for i, ln in enumerate(self.lines) if not ln.excerpt]
+        self._gates = dict(
+            zip(plain, self.j.gate.lines_may_hold([self.lines[i].text for i in plain]), strict=True)
+        )
         observations: list[Observation] = []
         seen: set[tuple[int, int]] = set()
         for index, line in enumerate(self.lines):
@@ -275,7 +283,7 @@ class _FileJudge:
 
     def _line(self, index: int, line: _Line) -> Iterator[Observation]:
         text = line.text
-        match = self.j.plain_http.search(text)
+        match = self.j.plain_http.search(text) if self._has_http else None
         if match:
             yield Observation(
                 "plain_http", self.path, line.number, line.offset + match.start() + 1, key="http://"
@@ -291,8 +299,12 @@ class _FileJudge:
             may_key = bool(segments)
             found = shifted(segments, text, self.j.pairs) if segments else []
         else:
-            norm = letters(text)
-            may_key = gate.may_hold_credential_key(text, norm, value_key=True)
+            known = self._gates.get(index)
+            if known is None:
+                norm = letters(text)
+                may_key = gate.may_hold_credential_key(text, norm, value_key=True)
+            else:
+                norm, may_key = known
             found = list(self._pairs_of(text)) if may_key else []
         named = NAMED_OPEN.search(text)
         if named and index + 1 < len(self.lines) and self.lines[index + 1].number == line.number + 1:
@@ -328,7 +340,9 @@ class _FileJudge:
         if (
             ("\t" in text or "," in text or ";" in text or "|" in text)
             and not SQL_STATEMENT.match(text)  # a SQL statement's values are read by the SQL parser
-            and (segments is not None or gate.may_name_portal(text, norm))
+            # A field gives something only under a key of a credential kind: a line without the
+            # words of one (may_key) has no such field.
+            and (segments is not None or (may_key and gate.may_name_portal(text, norm)))
         ):
             yield from self._fields(index, line, segments)
 

@@ -12,7 +12,9 @@ The test is a superset of the rule's own, never a guess: it only skips work that
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 
 from hisguard.scanners.credentials.extract import Pair
 from hisguard.scanners.credentials.fastre import lower
@@ -23,6 +25,7 @@ from hisguard.scanners.credentials.values import ValueJudge
 # What the judge keeps of a key: ASCII letters and digits (keynames.split_words drops the rest
 # before lower-casing, so the same is done here).
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_NOT_ALNUM_KEEP_LINES = re.compile(r"[^0-9A-Za-z\n]+")
 # Characters whose lower case is an ASCII letter (the Kelvin sign) or two characters (dotted
 # capital I): rules.normalize_key lower-cases before it drops, so with these about the two ways
 # of reading a key could differ. A line with one of them is never skipped.
@@ -54,6 +57,8 @@ class LineGate:
         portal = [w for w, (category, _) in rules.words.items() if category == "portal"]
         self._credential = _alternation([*credential, *rules.portal_keys])
         self._portal = _alternation([*portal, *rules.portal_keys])
+        # What may_hold_credential_key looks for in a line's letters (with value_key).
+        self._key_words = _alternation([*credential, *rules.portal_keys, *KEYLESS_MARKERS, "value"])
         self.enabled = enabled
 
     def _odd(self, text: str) -> bool:
@@ -71,6 +76,31 @@ class LineGate:
         if self._credential.search(norm) is not None or any(m in norm for m in KEYLESS_MARKERS):
             return True
         return value_key and "value" in norm
+
+    def lines_may_hold(self, texts: Sequence[str]) -> list[tuple[str, bool]]:
+        """(letters, may_hold_credential_key(text, value_key=True)) of every one-line text, read
+        in one pass over all of them: a log of a million lines costs a regex run, not a million
+        calls. The words hold letters and digits only, so no match runs from a line into the next."""
+        joined = "\n".join(texts)
+        if not texts or joined.count("\n") != len(texts) - 1:
+            return [(letters(t), self.may_hold_credential_key(t, value_key=True)) for t in texts]
+        norms = _NOT_ALNUM_KEEP_LINES.sub("", joined).lower().split("\n")
+        starts = list(accumulate((len(n) + 1 for n in norms[:-1]), initial=0))
+        found = set()
+        for match in self._key_words.finditer("\n".join(norms)):
+            found.add(bisect_right(starts, match.start()) - 1)
+        return [
+            (
+                norm,
+                not self.enabled
+                or index in found
+                or "://" in text
+                or "-u" in text
+                or "\t" in text
+                or self._odd(text),
+            )
+            for index, (norm, text) in enumerate(zip(norms, texts, strict=True))
+        ]
 
     def key_may_matter(self, norm: str) -> bool:
         """Whether a key whose letters and digits are ``norm`` can hold a credential, name the
