@@ -34,20 +34,35 @@ step "3. Reports before hardening (Vietnamese, and English)"
 hisguard report -i "$INV" --facility "$FACILITY" --format html,pdf,md,json,csv,sarif,ansible --out "$OUT/before"
 hisguard report -i "$INV" --facility "$FACILITY" --format html --lang en --out "$OUT/before/en"
 
-step "4. Harden the fleet: ansible-playbook playbooks/harden.yml"
+step "4. A leak of egw-his: the finding, the evidence pack, the notices, then the rewrite"
+hisguard report -i "$INV" --facility "$FACILITY" --account egw-his --format md --out "$OUT/account"
+# Hosts the collector cannot read over SSH (the Windows-shaped hosts) are warnings and exit
+# status 2; what it read elsewhere is kept, and verify checks the pack.
+hisguard evidence collect --account egw-his --facility "$FACILITY" -i "$INV" --out "$OUT/evidence" || [ $? -eq 2 ]
+hisguard evidence verify "$OUT/evidence"
+hisguard evidence timeline --account egw-his --facility "$FACILITY" -i "$INV" --pack "$OUT/evidence"
+hisguard evidence notices --account egw-his --facility "$FACILITY" -i "$INV" --pack "$OUT/evidence" \
+  --out "$OUT/notices"
+# The pack's marker on his-app-01 lists these files as they are now: the rewrite may change them.
+ansible-playbook -i "$INV" playbooks/harden.yml --limit his-app-01 --tags credential_store_rewrite \
+  -e '{"credential_store_plaintext_copies": [{"path": "/opt/his/appsettings.json", "account": "egw-his"},
+       {"path": "/etc/cron.daily/bhxh-sync", "account": "egw-his"}]}'
+
+step "5. Harden the fleet: ansible-playbook playbooks/harden.yml"
 ansible-playbook -i "$INV" playbooks/harden.yml --limit "facility_$FACILITY"
 
-step "5. Rescan after hardening"
+step "6. Rescan after hardening"
 hisguard scan all -i "$INV" --facility "$FACILITY" --fail-on critical || [ $? -eq 1 ]
 
-step "6. Reports after hardening, and the history between the two scans"
+step "7. Reports after hardening, and the history between the two scans"
 hisguard report -i "$INV" --facility "$FACILITY" --format html,pdf,md,json,csv,sarif,ansible --out "$OUT/after"
 hisguard history -i "$INV" --facility "$FACILITY"
 
-step "7. The documents for the Sở Y tế (Nghị định 30/2020/NĐ-CP format): báo cáo and biên bản, .docx and .pdf"
+step "8. The documents for the Sở Y tế (Nghị định 30/2020/NĐ-CP format): báo cáo and biên bản, .docx and .pdf"
 hisguard documents -i "$INV" --facility "$FACILITY" --out "$OUT/documents"
 
 step "Reports"
+echo "the leak: $OUT/account, evidence pack $OUT/evidence, notices $OUT/notices"
 echo "before hardening: $OUT/before"
 find "$OUT/before" -maxdepth 2 -type f | sort | sed 's/^/  /'
 echo "after hardening:  $OUT/after"
