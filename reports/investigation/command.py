@@ -128,12 +128,26 @@ def _timeline(
         store.close()
 
 
+def _networks(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    import ipaddress
+
+    for given in value:
+        try:
+            ipaddress.ip_network(given, strict=False)
+        except ValueError:
+            raise click.BadParameter(
+                f"{terminal_safe(given)[:60]!r} is not an address range (CIDR)"
+            ) from None
+    return value
+
+
 def timeline_options(func: Any) -> Any:
     """What ``timeline`` and ``notices`` both take: the account, where it is known, the pack."""
     func = click.option(
         "--portal-network",
         "portal_networks",
         multiple=True,
+        callback=_networks,
         help="An address range of the portal (CIDR), for the egress drops; also hisguard_portal_networks.",
     )(func)
     func = click.option(

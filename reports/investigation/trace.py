@@ -164,6 +164,13 @@ def build_timeline(
                 "matched against the portal.",
             )
         )
+    if not places:
+        notes.append(
+            Text(
+                "Kho kết quả quét không có phát hiện nào về tài khoản này.",
+                "The findings store holds no finding about this account.",
+            )
+        )
     if not account.in_register:
         notes.append(
             Text(

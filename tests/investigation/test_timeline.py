@@ -199,3 +199,19 @@ def test_hostile_lines_are_cleaned(tmp_path: Path) -> None:
         store.close()
     for o in (*timeline.observations, *timeline.signals):
         assert "\x1b" not in o.text.vi + o.text.en and "\u202e" not in o.text.en
+
+
+def test_bad_input_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = synthetic.store(tmp_path)
+    code, _, err = hisguard(
+        ["evidence", "timeline", "--account", "egw-his", "--store", url, "--portal-network", "not-a-range"],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 2 and "not an address range" in err and "Traceback" not in err
+    code, out, _ = hisguard(
+        ["evidence", "timeline", "--account", "nobody", "--store", url], monkeypatch, capsys
+    )
+    assert code == 0 and "không có phát hiện nào" in out
