@@ -27,7 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from bench.harden.bench_harden import lynis_index  # noqa: E402
 from hisguard.lab import runner  # noqa: E402
+from hisguard.lab.profile import load_fleet  # noqa: E402
 from tests.roles.ansible_run import HARDEN, INVENTORY, VAULT_PASSWORD_FILE, run_playbook  # noqa: E402
 
 HOSTS = ("his-app-01", "his-db-01", "ws-01", "ws-02")
@@ -87,6 +89,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="fresh boots in a row (default 5)")
     parser.add_argument("--scan", action="store_true", help="scan config after the last round")
+    parser.add_argument("--lynis", metavar="HOST", help="read HOST's Lynis index after the last round")
     parser.add_argument("--workdir", default="/tmp/hisguard-bench-fresh-boots", help="logs and outputs")
     args = parser.parse_args()
 
@@ -103,6 +106,7 @@ def main() -> int:
     rows = []
     problems: list[str] = []
     severe: list[str] | None = None
+    lynis: tuple[int, float, list[str]] | None = None
     try:
         for number in range(1, args.rounds + 1):
             start = time.monotonic()
@@ -127,6 +131,10 @@ def main() -> int:
             )
         if args.scan:
             _, severe = scan_config(workdir)
+            print(f"scan config: {len(severe)} high or critical failure(s)", flush=True)
+        if args.lynis:
+            lynis = lynis_index(load_fleet().host(args.lynis).address, workdir / "lynis-after.txt")
+            print(f"Lynis on {args.lynis} after harden.yml: {lynis[0]} ({lynis[1]:.0f} s)", flush=True)
     finally:
         runner.reset_hosts(list(HOSTS))
 
@@ -153,6 +161,12 @@ def main() -> int:
         print(
             f"scan config after one run: {len(severe)} high or critical failure(s):"
             f" {', '.join(severe) or 'none'}"
+        )
+    if lynis is not None:
+        print(
+            f"Lynis hardening index on {args.lynis} after harden.yml: {lynis[0]}"
+            f" (fresh 60-62, dev-sec anchor 72, goal >= 80);"
+            f" suggestions left ({len(lynis[2])}): {', '.join(lynis[2])}"
         )
     met = not problems and not slow and not severe
     print(
