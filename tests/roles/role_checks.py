@@ -115,6 +115,9 @@ def accounts(host: Host) -> list[str]:
     p.expect(0 < int(lockout.get("deny", "0")) <= 5, f"faillock deny {lockout.get('deny')!r} not 1-5")
     p.expect(0 < int(defs.get("PASS_MAX_DAYS", "99999")) <= 180, "PASS_MAX_DAYS above 180")
     p.expect(defs.get("UMASK") == "027", f"UMASK {defs.get('UMASK')!r}, not 027")
+    p.expect(int(defs.get("SHA_CRYPT_MIN_ROUNDS", "0")) >= 5000, "SHA-512 hashing rounds below 5000")
+    _, shell_umask = _out(host, "bash -c '. /etc/profile.d/hisguard-umask.sh; umask'")
+    p.expect(shell_umask.strip() == "0027", f"interactive shells get umask {shell_umask.strip()!r}, not 0027")
     _, readonly = _out(host, "bash -c '. /etc/profile.d/hisguard-tmout.sh; readonly -p'")
     p.expect(
         re.search(r'^declare -\w*r\w* TMOUT="900"$', readonly, re.M) is not None,
