@@ -9,14 +9,17 @@ hisguard ran before). Goal for ``--target`` one host: hisguard within 10 % of it
 the facility (five lab hosts: credentials, configuration and network side by side) against its
 goal of 15 s.
 
-Needs a running lab (``hisguard lab up``) and root for the same SYN scan hisguard uses. It never
-starts or stops the lab. Wrap it like every lab user: ``flock /tmp/hisguard-lab.lock python3 ...``.
+Needs root (the lab, and the same SYN scan hisguard uses). It takes the lab lock itself (or works
+under a caller's ``flock /tmp/hisguard-lab.lock``), boots the default lab if it is down and leaves
+the lab as it found it (``bench/lab/labhold.py``), so ``make bench`` can run it beside the scale
+bench, which needs the lab down.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shlex
 import shutil
@@ -28,6 +31,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench" / "lab"))
+
+import labhold  # noqa: E402
+
 # The hisguard beside this interpreter (a venv's python), else the one on PATH.
 _BESIDE = Path(sys.executable).parent / "hisguard"
 HISGUARD = str(_BESIDE) if _BESIDE.exists() else (shutil.which("hisguard") or "hisguard")
@@ -55,9 +62,14 @@ def nmap_command(facility: str, targets: list[str]) -> list[str]:
         check=True,
     ).stdout.strip()
     lines = [line for line in out.splitlines() if line.startswith(f"{facility}: ")]
-    if len(lines) != 1:
-        sys.exit(f"bench: expected one sweep command for {facility}, got: {out!r}")
-    sweep = shlex.split(lines[0].split(": ", 1)[1])
+    if not lines:
+        sys.exit(f"bench: expected a sweep command for {facility}, got: {out!r}")
+    # The sweep runs in parts (the inventory's hosts, then the rest of the range): the anchor is
+    # one nmap over every part's targets, with the same ports and arguments.
+    parts = [shlex.split(line.split(": ", 1)[1]) for line in lines]
+    targets = [word for words in parts for word in words[3 : words.index("-p")]]
+    first = parts[0]
+    sweep = [*first[:3], *targets, *first[first.index("-p") :]]
     intensity = re.search(r"--version-intensity (\d+)", out)
     return [*sweep, "-sV", "--version-intensity", intensity.group(1) if intensity else "2"]
 
@@ -66,14 +78,6 @@ def timed(command: list[str]) -> tuple[float, int, str]:
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
     return time.perf_counter() - started, result.returncode, result.stdout
-
-
-def lab_is_up() -> bool:
-    result = subprocess.run([HISGUARD, "lab", "status", "--format", "json"], capture_output=True, text=True)
-    try:
-        return bool(result.returncode == 0 and json.loads(result.stdout).get("status") == "up")
-    except json.JSONDecodeError:
-        return False
 
 
 def main() -> int:
@@ -88,9 +92,20 @@ def main() -> int:
         help="narrow both sides to this address or CIDR (repeatable): a short scan shows the fixed overhead",
     )
     options = parser.parse_args()
-    if not lab_is_up():
-        print("bench: the lab is not up (hisguard lab up)", file=sys.stderr)
+    if os.geteuid() != 0:
+        print("bench: the lab and the SYN scan need root", file=sys.stderr)
         return 2
+    try:
+        with labhold.holding("up"):
+            return bench(options)
+    except labhold.LabUnavailable as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+
+
+def bench(options: argparse.Namespace) -> int:
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     nmap = nmap_command(options.facility, options.target)
     print("plain nmap command:", shlex.join(nmap))
     with tempfile.TemporaryDirectory(prefix="hisguard-bench-") as tmp:

@@ -23,7 +23,7 @@ from hisguard.scanners.errors import HisguardError, InventoryError
 from hisguard.scanners.inventory import Network
 from hisguard.scanners.network.ports import discovery_ports, format_port_spec
 from hisguard.scanners.network.settings import NmapSettings
-from hisguard.scanners.scope import Scope, contains
+from hisguard.scanners.scope import Scope, collapse, contains, subtract
 
 if TYPE_CHECKING:
     from hisguard.scanners.network.protocols import WindowsFacts
@@ -113,37 +113,57 @@ def discovery_probes(ports: Sequence[int], privileged: bool) -> list[str]:
     return ["-PE", syn, "-PA80"] if privileged else [syn]
 
 
-def build_jobs(scope: Scope, settings: NmapSettings, ports: Sequence[int], privileged: bool) -> list[NmapJob]:
-    """The sweep: one job per IP version present in the scope (nmap cannot mix them in one run).
+def _split_known(
+    targets: tuple[Network, ...], known: Sequence[str], settings: NmapSettings
+) -> list[tuple[Network, ...]]:
+    """``targets`` as the sweep's parts: the inventory's own addresses first, then the rest.
+
+    The inventory's hosts are a few addresses of a /24: swept on their own they are done in
+    seconds and their version detection starts while the rest of the range is still being
+    discovered. Only the fast path splits; the plain path stays one nmap process.
+    """
+    if settings.version_detection != "needed":
+        return [targets]
+    mine = collapse(
+        ipaddress.ip_network(address) for address in dict.fromkeys(known) if contains(targets, address)
+    )
+    rest = subtract(targets, mine)
+    return [part for part in (mine, rest) if part]
+
+
+def build_jobs(
+    scope: Scope, settings: NmapSettings, ports: Sequence[int], privileged: bool, known: Sequence[str] = ()
+) -> list[NmapJob]:
+    """The sweep: jobs per IP version present in the scope (nmap cannot mix them in one run).
 
     Discovery and the port scan; version detection too only when the facility asks for it on
-    every open port (``hisguard_nmap_version_detection: all``, the plain path).
+    every open port (``hisguard_nmap_version_detection: all``, the plain path). On the fast path
+    the ``known`` addresses (the inventory's hosts) are a job of their own, listed first.
     """
     flag = scan_flag(settings, privileged, f"facility_{scope.facility}")
     jobs = []
     for version in (4, 6):
-        targets = tuple(t for t in scope.targets if t.version == version)
-        if not targets:
-            continue
-        arguments = [
-            "-n",  # no reverse DNS: name look-ups would send traffic outside the facility's scope
-            flag,
-            *(_version_arguments(settings) if settings.version_detection == "all" else []),
-            *discovery_probes(ports, privileged),
-            *_pacing(settings),
-            "--host-timeout",
-            settings.host_timeout,
-            *_tail(scope.excluded, version),
-        ]
-        jobs.append(
-            NmapJob(
-                facility=scope.facility,
-                targets=targets,
-                ports=tuple(sorted(set(ports))),
-                arguments=tuple(arguments),
-                timeout=settings.process_timeout,
+        every = tuple(t for t in scope.targets if t.version == version)
+        for targets in _split_known(every, known, settings) if every else []:
+            arguments = [
+                "-n",  # no reverse DNS: name look-ups would send traffic outside the facility's scope
+                flag,
+                *(_version_arguments(settings) if settings.version_detection == "all" else []),
+                *discovery_probes(ports, privileged),
+                *_pacing(settings),
+                "--host-timeout",
+                settings.host_timeout,
+                *_tail(scope.excluded, version),
+            ]
+            jobs.append(
+                NmapJob(
+                    facility=scope.facility,
+                    targets=targets,
+                    ports=tuple(sorted(set(ports))),
+                    arguments=tuple(arguments),
+                    timeout=settings.process_timeout,
+                )
             )
-        )
     return jobs
 
 

@@ -35,7 +35,7 @@ class WindowsFacts:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (target, one-line message)
 
 
-def _is_rdp(port: Port) -> bool:
+def is_rdp(port: Port) -> bool:
     return port.number == 3389 or (port.service.probed and port.service.name in RDP_SERVICES)
 
 
@@ -64,7 +64,7 @@ def collect_facts(
             facts.errors.extend((address, str(exc)) for address in addresses)
     for host in hosts:
         for port in host.open_ports if host.up else ():
-            if port.protocol == "tcp" and _is_rdp(port):
+            if port.protocol == "tcp" and is_rdp(port):
                 try:
                     facts.rdp[(host.address, port.number)] = probe_rdp(host.address, port.number)
                 except rdp.RdpProbeError as exc:

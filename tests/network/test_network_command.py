@@ -5,6 +5,7 @@ The nmap driver is replaced by a spy: a refused command must never even build on
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import ClassVar
@@ -122,11 +123,18 @@ def test_dry_run_prints_the_exact_commands_and_runs_nothing(
         capsys,
     )
     assert code == 0 and spy.made == []
-    line, then = out.splitlines()
+    known, line, then = out.splitlines()
+    # The sweep in two parts side by side: the inventory's hosts (their version detection starts
+    # as soon as they are swept), then the rest of the range; together the whole scope, once.
+    assert known.startswith("75901: /usr/bin/nmap -oX - 198.18.0.10/31 198.18.0.21/32 198.18.0.22/32 ")
     assert line.startswith("75901: /usr/bin/nmap -oX - 198.18.0.0/32 198.18.0.2/31 ")
-    assert line.endswith(" --exclude 198.18.0.1/32")
-    assert " 198.18.0.1/32 " not in line.split(" -p ")[0]
-    assert " -sV " not in line  # the sweep: discovery and port scan only
+    parts = [ipaddress.ip_network(w) for text in (known, line) for w in text.split(" -p ")[0].split()[4:]]
+    swept = sorted(a for net in parts for a in net)
+    assert len(swept) == len(set(swept)) == 255  # the /24 but the excluded scan host
+    assert ipaddress.ip_address("198.18.0.1") not in swept
+    for text in (known, line):
+        assert text.endswith(" --exclude 198.18.0.1/32")
+        assert " -sV " not in text  # the sweep: discovery and port scan only
     # The second stage: version detection of the open ports that need it, bounded per host.
     assert then.startswith("75901 then, per set of open PORTS that need version detection: /usr/bin/nmap")
     assert " ADDRESSES -p PORTS -n -Pn -sS -sV --version-intensity 2 " in then
@@ -177,9 +185,14 @@ def test_a_scan_prints_json_stores_the_run_and_exits_1_on_high_findings(
     telnet = next(f for f in doc["findings"] if f["check_id"] == "N01.telnet")
     assert telnet["remediation"]["role"] == "firewall" and telnet["title"]["vi"].startswith("Dịch vụ Telnet")
     (driver,) = spy.made
-    sweep, *fingerprints = driver.jobs
-    assert [str(t) for t in sweep.targets] == ["127.0.0.0/32", "127.0.0.2/31", "127.0.0.4/30"]
-    assert sweep.port_spec == "18022-18023,18080" and "-sV" not in sweep.arguments
+    sweeps = [j for j in driver.jobs if "-sV" not in j.arguments]
+    fingerprints = [j for j in driver.jobs if "-sV" in j.arguments]
+    # The inventory's host first, then the rest of the range: the same addresses as one sweep.
+    assert [[str(t) for t in j.targets] for j in sweeps] == [
+        ["127.0.0.2/32"],
+        ["127.0.0.0/32", "127.0.0.3/32", "127.0.0.4/30"],
+    ]
+    assert all(j.port_spec == "18022-18023,18080" for j in sweeps)
     # No risk names these port numbers, so every open one is fingerprinted, each host its own ports.
     assert sorted((j.hosts, j.port_spec) for j in fingerprints) == [
         ("127.0.0.2/32", "18022-18023"),

@@ -94,10 +94,11 @@ def test_a_facility_run_holds_findings_hosts_and_the_silent_inventory_hosts() ->
         ("ws-02", "198.18.0.22 did not answer (down, or a firewall drops the probes)"),
     ]
     assert all(e.scanner == "network" and e.facility == "75901" for e in run.errors)
-    assert [(job.hosts, "-sV" in job.arguments) for job in driver.jobs] == [
-        (driver.jobs[0].hosts, False),  # the sweep of the facility
-        ("198.18.0.11/32", True),  # SSH needs its version; PostgreSQL and Telnet are decided by port
-    ]
+    sweeps = sorted(job.hosts for job in driver.jobs if "-sV" not in job.arguments)
+    # The sweep in two parts: the inventory's hosts, and the rest of the facility's range.
+    assert len(sweeps) == 2 and "198.18.0.10/31 198.18.0.21/32 198.18.0.22/32" in sweeps
+    # SSH needs its version; PostgreSQL and Telnet are decided by port.
+    assert [job.hosts for job in driver.jobs if "-sV" in job.arguments] == ["198.18.0.11/32"]
     assert all("-sT" in job.arguments for job in driver.jobs)
 
 
@@ -107,8 +108,9 @@ def test_nmap_failure_is_an_error_entry_not_a_traceback() -> None:
 
     (run,) = scan_all([plan()], FakeDriver(fail), risk_table())
     assert run.findings == () and run.hosts == ()
+    # Both parts of the sweep failed alike: one error naming every address they were given.
     assert [e.message for e in run.errors] == ["nmap did not finish within 1800 s and was stopped"]
-    assert run.errors[0].target.startswith("198.18.0.0/32 198.18.0.2/31")
+    assert run.errors[0].target.startswith("198.18.0.10/31 198.18.0.21/32 198.18.0.22/32 198.18.0.0/32 ")
 
 
 @pytest.mark.parametrize(
@@ -133,7 +135,12 @@ def test_timed_out_host_and_foreign_address_are_reported() -> None:
         '<host timedout="true"><status state="up"/><address addr="198.18.0.22" addrtype="ipv4"/></host>',
         xml_host("198.18.0.1", (22, "ssh", "OpenSSH")),
     )
-    (run,) = scan_all([plan()], FakeDriver(lambda job: answer), risk_table())
+    # The part of the sweep that holds 198.18.0.22 answers with the foreign address too.
+    (run,) = scan_all(
+        [plan()],
+        FakeDriver(lambda job: answer if "198.18.0.22/32" in job.hosts.split() else nmap_xml()),
+        risk_table(),
+    )
     messages = {e.target: e.message for e in run.errors}
     assert "timed out" in messages["198.18.0.22"]
     assert messages["198.18.0.1"] == "nmap reported an address outside the targets; ignored"
