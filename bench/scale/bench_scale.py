@@ -6,8 +6,10 @@ in under 2 minutes, and a fleet whose memory leaves the machine most of its RAM 
 quarter of it). Fleet memory is the sum of the hosts' cgroups (``hisguard-lab/<host>``) and the
 change of the machine's used memory; hisguard's own peak is the largest child RSS.
 
-Needs root and a lab that is down (it boots and removes the scale lab itself). Wrap it like every
-lab user: ``flock /tmp/hisguard-lab.lock .venv/bin/python bench/scale/bench_scale.py``.
+Needs root. It takes the lab lock itself (or works under a caller's ``flock
+/tmp/hisguard-lab.lock``), takes a running lab down, boots and removes the scale lab, and brings the
+lab back as it found it (``bench/lab/labhold.py``), so ``make bench`` runs it beside the network
+bench, which needs the lab up.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ HISGUARD = str(_BESIDE) if _BESIDE.exists() else (shutil.which("hisguard") or "h
 VAULT = REPO / "inventories" / "lab" / "vault-password.txt"
 SCAN_GOAL = 120.0  # seconds for `scan all` of a 50-host facility
 MIB = 1024 * 1024
+sys.path.insert(0, str(REPO / "bench" / "lab"))
+
+import labhold  # noqa: E402
 
 
 def used_memory() -> int:
@@ -70,14 +75,6 @@ def step(label: str, command: list[str], timeout: float) -> tuple[float, subproc
     return seconds, result
 
 
-def lab_state() -> str:
-    result = subprocess.run([HISGUARD, "lab", "status", "--format", "json"], capture_output=True, text=True)
-    try:
-        return str(json.loads(result.stdout).get("status", "unknown"))
-    except json.JSONDecodeError:
-        return "unknown"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=50)
@@ -86,11 +83,15 @@ def main() -> int:
     if os.geteuid() != 0:
         print("bench: the scale lab needs root", file=sys.stderr)
         return 2
-    if lab_state() != "down":
-        print(
-            "bench: the lab is in use (not down); the scale bench boots and removes its own", file=sys.stderr
-        )
+    try:
+        with labhold.holding("down"):
+            return bench(options)
+    except labhold.LabUnavailable as exc:
+        print(f"bench: {exc}", file=sys.stderr)
         return 2
+
+
+def bench(options: argparse.Namespace) -> int:
     load = os.getloadavg()
     print(f"scale lab: {options.hosts} hosts; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     before = used_memory()
@@ -106,6 +107,9 @@ def main() -> int:
             if line.startswith("scale inventory: ")
         )
         print(f"  per host: {boot / options.hosts:.2f} s")
+        for line in result.stdout.splitlines():
+            if line.startswith(("memory of the booted hosts", "lab up in")):
+                print(f"  {line}")
         time.sleep(options.settle)
         groups = fleet_cgroup_memory()
         fleet = sum(groups.values())
@@ -147,7 +151,10 @@ def main() -> int:
                     f"  scan all of {options.hosts} hosts: {scan:.1f} s "
                     f"(goal < {SCAN_GOAL:.0f} s, ratio {scan / SCAN_GOAL:.3f})"
                 )
-            print(f"  hisguard peak RSS so far: {children_peak_rss() / MIB:.0f} MiB")
+            print(
+                f"  hisguard peak RSS so far: {children_peak_rss() / MIB:.0f} MiB; "
+                f"machine used +{(used_memory() - before) / MIB:.0f} MiB"
+            )
             out = Path(tmp) / "reports"
             _, result = step(
                 "reports (html, json, csv; vi)",
