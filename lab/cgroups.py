@@ -115,5 +115,14 @@ def _rmtree(top: Path) -> bool:
     return not top.is_dir()
 
 
+def memory(host: str) -> int | None:
+    """Bytes charged to the host's memory cgroup (v1 ``memory``, or a cgroup2 hierarchy), if any."""
+    for hierarchy in _hierarchies():
+        for name in ("memory.usage_in_bytes", "memory.current"):
+            with contextlib.suppress(OSError, ValueError):
+                return int((hierarchy / OURS / host / name).read_text())
+    return None
+
+
 def leftovers() -> list[str]:
     return [str(h / OURS) for h in _hierarchies() if (h / OURS).exists()]

@@ -8,6 +8,8 @@ import click
 
 from hisguard.lab import runner
 
+MIB = 1024 * 1024
+
 
 @click.group()
 def lab() -> None:
@@ -37,6 +39,12 @@ def up(codes: tuple[str, ...], every: bool, rebuild: bool, scale_hosts: int | No
         click.echo(f"booted: {', '.join(report.booted)}")
     if report.kept:
         click.echo(f"already running: {', '.join(report.kept)}")
+    if report.memory:
+        total = sum(report.memory.values())
+        click.echo(
+            f"memory of the booted hosts: {total / MIB:.0f} MiB, {total / MIB / len(report.memory):.1f} MiB "
+            f"per host (largest {max(report.memory.values()) / MIB:.0f} MiB)"
+        )
     if report.inventory:
         click.echo(f"scale inventory: {report.inventory}")
     click.echo(f"lab up in {report.seconds:.1f} s")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from hisguard.lab import network, runner, scale
-from hisguard.lab.paths import INVENTORY_DIR
+from hisguard.lab import cgroups, network, runner, scale
+from hisguard.lab.paths import INVENTORY_DIR, STATE_DIR
 from hisguard.lab.plant import context, render
 from hisguard.lab.profile import load_fleet
 from hisguard.lab.ssh import Session
@@ -76,7 +76,16 @@ def _check_inventory(path: Path, count: int) -> None:
     assert all(any(ipaddress.ip_address(h.address) in s for s in scale.LAB_SUBNETS) for h in facility.hosts)
 
 
-def test_scale_lab_boots_light_hosts_and_tears_down_cleanly() -> None:
+def _mounts_under(directory: Path) -> list[str]:
+    prefix = str(directory).rstrip("/") + "/"
+    return [
+        m.split()[1]
+        for m in Path("/proc/self/mounts").read_text().splitlines()
+        if m.split()[1].startswith(prefix)
+    ]
+
+
+def test_scale_lab_boots_light_hosts_and_tears_down_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
@@ -84,14 +93,26 @@ def test_scale_lab_boots_light_hosts_and_tears_down_cleanly() -> None:
     previous = before["facilities"] if before["status"] != "down" else []
     if scale.SHARES_WITH in previous or scale.CODE in previous:
         runner.down()
+    monkeypatch.setenv("HISGUARD_LAB_WAVE", "3")  # two waves of hosts, as fifty boot in seven
+    pids: list[int] = []
     try:
         report = runner.up(scale_hosts=COUNT)
         assert report.inventory == scale.INVENTORY_OUT
+        assert sorted(report.booted) == [scale.host_name(i) for i in range(1, COUNT + 1)]
+        # Memory per host is read from each host's own cgroup: every host has some, none has all.
+        assert sorted(report.memory) == sorted(report.booted)
+        assert all(0 < used < 2 * 1024**3 for used in report.memory.values())
         _check_hosts(COUNT)
         _check_inventory(report.inventory, COUNT)
+        pids = [h["pid"] for h in runner.status()["hosts"] if h["facility"] == scale.CODE]
+        assert len(pids) == COUNT and all(pids)
     finally:
         left = runner.down()
     assert left == []
+    # Nothing left, seen without the lab's own bookkeeping: processes, mounts, cgroups.
+    assert [pid for pid in pids if Path(f"/proc/{pid}").exists()] == []
+    assert _mounts_under(STATE_DIR) == []
+    assert cgroups.leftovers() == []
     assert not scale.INVENTORY_OUT.exists()
     for index in range(1, COUNT + 1):
         name = scale.host_name(index)

@@ -63,3 +63,25 @@ def test_the_generated_inventory_declares_only_lab_ranges(tmp_path: Path) -> Non
     group = yaml.load((out / "group_vars" / "facility_75990.yml").read_text(encoding="utf-8"), VaultLoader)
     declared = [ipaddress.IPv4Network(n) for n in group["facility_networks"]]
     assert declared and all(any(n.subnet_of(s) for s in scale.LAB_SUBNETS) for n in declared)
+
+
+def test_hosts_boot_in_waves_of_the_wave_size_in_profile_order() -> None:
+    from hisguard.lab.runner import waves
+
+    fleet = scale.with_scale(load_fleet(), 50)
+    hosts = list(fleet.facility(scale.CODE).hosts)
+    parts = waves(hosts, 8)
+    assert [len(p) for p in parts] == [8, 8, 8, 8, 8, 8, 2]
+    assert [h for p in parts for h in p] == hosts
+
+
+def test_the_wave_size_follows_the_cores_and_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hisguard.lab import runner
+
+    monkeypatch.delenv("HISGUARD_LAB_WAVE", raising=False)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    assert runner.wave_size() == 8
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 6)
+    assert runner.wave_size() == 24
+    monkeypatch.setenv("HISGUARD_LAB_WAVE", "3")
+    assert runner.wave_size() == 3
