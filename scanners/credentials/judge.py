@@ -123,6 +123,8 @@ EXCERPT_CONTEXT = 600
 # Texts longer than this (excerpts of long lines, their context windows) are read around the
 # words that matter only (prefilter.Spots).
 SPOT_TEXT = 1024
+# Plain lines whose gate is read in one pass (prefilter.LineGate.lines_may_hold).
+GATE_BLOCK = 4096
 # How far from a pair the judge reads an excerpt of a very long line for context (as far as an
 # excerpt around one anchor reached).
 EXCERPT_REACH = 4096
@@ -255,10 +257,6 @@ class _FileJudge:
             name in self.path.lower() for name in self.rules.session_names
         )
         self.file_has_portal_host = bool(self.rules.host_fast.search(joined))
-        plain = [i for i, ln in enumerate(self.lines) if not ln.excerpt]
-        self._gates = dict(
-            zip(plain, self.j.gate.lines_may_hold([self.lines[i].text for i in plain]), strict=True)
-        )
         observations: list[Observation] = []
         seen: set[tuple[int, int]] = set()
         for index, line in enumerate(self.lines):
@@ -299,7 +297,7 @@ class _FileJudge:
             may_key = bool(segments)
             found = shifted(segments, text, self.j.pairs) if segments else []
         else:
-            known = self._gates.get(index)
+            known = self._gate_of(index)
             if known is None:
                 norm = letters(text)
                 may_key = gate.may_hold_credential_key(text, norm, value_key=True)
@@ -345,6 +343,18 @@ class _FileJudge:
             and (segments is not None or (may_key and gate.may_name_portal(text, norm)))
         ):
             yield from self._fields(index, line, segments)
+
+    def _gate_of(self, index: int) -> tuple[str, bool] | None:
+        """The gate's reading of the plain line at ``index`` (letters, may hold a credential key),
+        read for a block of lines at a time: one regex pass per block, and only one block kept."""
+        known = self._gates.get(index)
+        if known is None and not self.lines[index].excerpt:
+            end = min(len(self.lines), index + GATE_BLOCK)
+            block = [i for i in range(index, end) if not self.lines[i].excerpt]
+            texts = [self.lines[i].text for i in block]
+            self._gates = dict(zip(block, self.j.gate.lines_may_hold(texts), strict=True))
+            known = self._gates.get(index)
+        return known
 
     def _return_follows(self, index: int) -> bool:
         """A ``return`` on one of the two next lines (a getter's body), checked before the getter
