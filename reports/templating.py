@@ -89,10 +89,16 @@ _LONG_RUN = re.compile(r"[^/\s]{40}")
 def path_breaks(value: Any) -> Markup:
     """A path that may wrap after each "/" in a narrow column, and inside a name only every 40
     characters: a layout engine left to find break points in a 4,000-character name itself takes
-    minutes (WeasyPrint's line breaking grows with the square of an unbreakable run)."""
-    text = _LONG_RUN.sub(lambda m: m.group(0) + "\x00", str(value))
-    escaped = str(escape(text))
-    return Markup(escaped.replace("/", "/<wbr>").replace("\x00", "<wbr>"))
+    minutes (WeasyPrint's line breaking grows with the square of an unbreakable run). Each piece
+    is a non-wrapping span, so a browser never breaks it at a hyphen ("index-Dk3f9XqA.js")."""
+    text = _LONG_RUN.sub(lambda m: m.group(0) + "\x00", str(value)).replace("/", "/\x00")
+    pieces = [piece for piece in text.split("\x00") if piece]
+    return Markup("<wbr>".join(f'<span class="nw">{escape(piece)}</span>' for piece in pieces))
+
+
+def host_list(hosts: Any) -> Markup:
+    """Host names separated by ", ": a line may break after a comma, never inside a name."""
+    return Markup(", ".join(f'<span class="nw">{escape(host)}</span>' for host in hosts))
 
 
 def stylesheet() -> Markup:
@@ -128,6 +134,7 @@ def _environment(lang: str, markdown: bool) -> Environment:
         block=markdown_block,
         shell_lines=shell_lines,
         path=path_breaks,
+        hosts=host_list,
         evidence=lambda finding: facts.evidence(finding, lang),
     )
     env.globals.update(

@@ -47,6 +47,27 @@ STICKING_OUT = """
 """
 
 
+# Text that a line break cut in two: a host name or a path piece (span.nw) laid out on more than
+# one line, or a command line wrapped by the browser (each of its lines must stay one line).
+WRAPPED_INSIDE = """
+(() => {
+  const tops = (node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return new Set([...range.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top))).size;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('td.host, .nw')) {
+    if (tops(el) > 1) out.push(el.textContent);
+  }
+  for (const el of document.querySelectorAll('pre.command code')) {
+    if (tops(el) > el.textContent.split('\\n').length) out.push('command: ' + el.textContent.slice(0, 60));
+  }
+  return out.slice(0, 15);
+})()
+"""
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     with Chromium(tmp_path_factory.mktemp("chromium-layout-profile")) as chromium:
@@ -80,6 +101,9 @@ def test_the_facility_report_never_scrolls_sideways(width: int, browser: Chromiu
         assert browser.evaluate(f"{STICKING_OUT}({width})") == []
         scroll_width = browser.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= browser.evaluate("window.innerWidth"), scroll_width
+        # Host names never break at their hyphens, paths only after a "/", commands never.
+        assert browser.evaluate("document.querySelectorAll('td.host, .nw').length") > 50
+        assert browser.evaluate(WRAPPED_INSIDE) == []
         # The wide tables are still whole: they scroll inside their box rather than being cut.
         if width < 600:
             assert browser.evaluate(
@@ -115,5 +139,28 @@ def test_the_overflow_detector_itself_works(browser: Chromium, page: Path) -> No
         assert any(item.startswith("div.too-wide") for item in named), named
         # A phone zooms out to show it all: the page is then wider than the device.
         assert browser.evaluate("document.documentElement.scrollWidth") > 400
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride", session=True)
+
+
+def test_the_wrap_detector_itself_works(browser: Chromium, page: Path) -> None:
+    # A host name in a column too narrow for it, without the no-wrap span, breaks at its hyphen.
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        session=True,
+        width=400,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    try:
+        browser.load(page.as_uri())
+        assert browser.evaluate(WRAPPED_INSIDE) == []
+        browser.evaluate(
+            "document.querySelector('#summary').insertAdjacentHTML('beforeend',"
+            ' \'<p style="width:3.5em"><span class="nw" style="white-space:normal">'
+            "his-app-01-long-name</span></p>')"
+        )
+        assert browser.evaluate(WRAPPED_INSIDE) == ["his-app-01-long-name"]
     finally:
         browser.call("Emulation.clearDeviceMetricsOverride", session=True)

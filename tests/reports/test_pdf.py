@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -78,7 +79,12 @@ def test_long_names_get_break_points_so_layout_stays_linear() -> None:
     from hisguard.reports.templating import path_breaks
 
     shown = str(path_breaks("/srv/" + "x" * 4000))
-    runs = shown.replace("/", "<wbr>").split("<wbr>")
+    runs = re.findall(r'<span class="nw">([^<]*)</span>', shown)
     assert max(len(run) for run in runs) <= 40
-    assert shown.replace("<wbr>", "") == "/srv/" + "x" * 4000
-    assert str(path_breaks("<b>&")) == "&lt;b&gt;&amp;"  # still escaped
+    assert shown == "<wbr>".join(f'<span class="nw">{run}</span>' for run in runs)
+    assert "".join(runs) == "/srv/" + "x" * 4000
+    assert str(path_breaks("<b>&")) == '<span class="nw">&lt;b&gt;&amp;</span>'  # still escaped
+    # A piece ends at each "/", and never wraps inside (so never at a hyphen).
+    assert str(path_breaks("/var/index-Dk3.js")) == (
+        '<span class="nw">/</span><wbr><span class="nw">var/</span><wbr><span class="nw">index-Dk3.js</span>'
+    )
