@@ -38,3 +38,15 @@ def test_every_text_is_cited_and_every_citation_exists() -> None:
     cited = {ref for meta in ids.entries().values() for ref in meta.references}
     assert cited <= set(catalog)
     assert "CV-5970-SYT-NV" in cited and "TCVN-14423-2026" in cited and "CV-5715-BYT-BH" in cited
+
+
+def test_the_breach_notice_duty_is_recorded_with_its_honest_confidence() -> None:
+    from hisguard.scanners.catalog import breach_notices
+
+    (entry,) = breach_notices()
+    assert entry.key == "LUAT-91-2025" and entry.to_be_verified  # secondary: shown as "to be verified"
+    duty = entry.breach_notice
+    assert duty is not None and duty.deadline_hours == 72
+    # The duty says what the requirement text says, no more.
+    assert f"{duty.deadline_hours} giờ" in entry.requirement.vi and "A05" in duty.recipient.vi
+    assert "356/2025" in duty.form.vi and "đối chiếu" in duty.form.vi
