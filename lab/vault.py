@@ -47,10 +47,36 @@ class PortalAccount:
         return self.md5_lower.upper()
 
 
-def _decrypt(ciphertext: str) -> str:
+# Each lab facility's portal passwords are in its own vault (vault id = facility code); the
+# fleet's admin values (sudo, Windows, database) in the lab's shared one.
+FACILITY_VAULTS = ("75901", "75902")
+
+
+def vault_password_file() -> Path:
+    return INVENTORY_DIR / "vault-password.txt"
+
+
+def facility_vault_file(facility: str) -> Path:
+    return INVENTORY_DIR / f"vault-{facility}.txt"
+
+
+def vault_ids() -> tuple[str, ...]:
+    """``--vault-id`` values that open every lab facility's vault (``load_inventory(vault_ids=...)``)."""
+    return tuple(f"{code}@{facility_vault_file(code)}" for code in FACILITY_VAULTS)
+
+
+def vault_options() -> list[str]:
+    """The command-line options that open every lab vault."""
+    options = ["--vault-password-file", str(vault_password_file())]
+    for value in vault_ids():
+        options += ["--vault-id", value]
+    return options
+
+
+def _decrypt(ciphertext: str, password_file: Path | None = None) -> str:
     from ansible.parsing.vault import VaultLib, VaultSecret
 
-    password_file = INVENTORY_DIR / "vault-password.txt"
+    password_file = password_file or vault_password_file()
     try:
         secret = password_file.read_bytes().strip()
     except OSError:
@@ -73,10 +99,10 @@ def _group_vars(group: str) -> dict[str, Any]:
     return data
 
 
-def _secret(value: object, where: str) -> str:
+def _secret(value: object, where: str, password_file: Path | None = None) -> str:
     if not isinstance(value, _Vaulted):
         raise LabError(f"{where} must be an ansible-vault value")
-    return _decrypt(value)
+    return _decrypt(value, password_file)
 
 
 @cache
@@ -102,7 +128,9 @@ def portal_account(facility: str) -> PortalAccount:
     username = first.get("username")
     if not isinstance(username, str):
         raise LabError(f"{where}.username must be a string")
-    return PortalAccount(username=username, password=_secret(first.get("password"), f"{where}.password"))
+    own_vault = facility_vault_file(facility) if facility in FACILITY_VAULTS else None
+    password = _secret(first.get("password"), f"{where}.password", own_vault)
+    return PortalAccount(username=username, password=password)
 
 
 @cache

@@ -25,7 +25,7 @@ from hisguard.reports.model import RollupRow
 from hisguard.reports.naming import ROLLUP_STEM, account_stem, facility_stem
 from hisguard.reports.rollup import build_rollup, rollup_row
 from hisguard.reports.sources import DocumentSource, Source, StoreSource
-from hisguard.scanners.cli_options import inventory_options, store_option
+from hisguard.scanners.cli_options import inventory_options, store_option, vault_ids
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Inventory, load_inventory
 
@@ -219,7 +219,7 @@ def report_command(
         formats = [_with_options(fmt, csv_delimiter) for fmt in parse_formats(format_names)]
     except ValueError as exc:
         raise click.UsageError(f"--format: {exc}") from None
-    inventory = load_inventory(inventory_paths, vault_password_file) if inventory_paths else None
+    inventory = load_inventory(inventory_paths, vault_password_file, vault_ids()) if inventory_paths else None
     out_dir = _out_dir(out)
 
     store = None

@@ -16,7 +16,7 @@ import click
 from hisguard.scanners import __version__, registry
 from hisguard.scanners.cli_options import facility_code, inventory_options, open_inventory
 from hisguard.scanners.errors import HisguardError
-from hisguard.scanners.inventory import Facility
+from hisguard.scanners.inventory import Facility, shared_vault_warnings
 from hisguard.scanners.terminal import terminal_safe
 from hisguard.scanners.windows.target import is_windows, reached_by
 
@@ -86,6 +86,8 @@ def inventory_show(
 ) -> None:
     """Show the facilities and hosts an inventory declares (never a secret)."""
     inv = open_inventory(inventory_paths, vault_password_file)
+    for warning in shared_vault_warnings(inv):  # one line per vault secret
+        click.echo(f"hisguard: warning: {terminal_safe(warning)}", err=True)
     facilities = inv.select(facility)
     if output_format == "json":
         click.echo(json.dumps([_facility_doc(f) for f in facilities], ensure_ascii=False, indent=2))

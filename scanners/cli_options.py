@@ -21,7 +21,14 @@ import click
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.findings import Run, Severity
 from hisguard.scanners.interface import Progress, Scanner, no_progress
-from hisguard.scanners.inventory import FACILITY_CODE, HostTarget, Inventory, load_inventory
+from hisguard.scanners.inventory import (
+    FACILITY_CODE,
+    Facility,
+    HostTarget,
+    Inventory,
+    load_inventory,
+    vault_notice,
+)
 from hisguard.scanners.output import EXIT_BAD_INPUT, exit_status, render_json, render_table
 from hisguard.scanners.plans import Job, plan_facilities, run_jobs
 
@@ -44,8 +51,32 @@ def store_option(func: F) -> F:
     )
 
 
+VAULT_IDS = "hisguard.vault_ids"
+
+
+def _keep_vault_ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    ctx.meta[VAULT_IDS] = tuple(value)
+
+
+def vault_ids() -> tuple[str, ...]:
+    """The ``--vault-id LABEL@FILE`` values of the running command (kept aside by
+    ``inventory_options``, so commands need no parameter for them)."""
+    ctx = click.get_current_context(silent=True)
+    return tuple(ctx.meta.get(VAULT_IDS, ())) if ctx is not None else ()
+
+
 def inventory_options(func: F) -> F:
-    """-i INVENTORY (repeatable) and --vault-password-file."""
+    """-i INVENTORY (repeatable), --vault-password-file and --vault-id (repeatable)."""
+    func = click.option(
+        "--vault-id",
+        "vault_id_values",
+        multiple=True,
+        metavar="LABEL@FILE",
+        expose_value=False,
+        callback=_keep_vault_ids,
+        help="A vault secret by id, as ansible-vault takes it (one per facility: 75901@FILE); repeatable. "
+        "A value no secret given opens is not available, and said when its facility is scanned.",
+    )(func)
     func = click.option(
         "--vault-password-file",
         type=click.Path(dir_okay=False),
@@ -112,7 +143,7 @@ def output_options(func: F) -> F:
 def open_inventory(paths: Sequence[str], vault_password_file: str | None) -> Inventory:
     if not paths:
         raise click.UsageError("an inventory is required (-i PATH)")
-    inventory = load_inventory(paths, vault_password_file)
+    inventory = load_inventory(paths, vault_password_file, vault_ids())
     from hisguard.scanners.terminal import terminal_safe
 
     for warning in inventory.warnings:
@@ -141,6 +172,7 @@ class ScanSession:
     def __init__(self, request: ScanRequest) -> None:
         self.request = request
         self._inventory: Inventory | None = None
+        self._noticed: set[str] = set()
 
     @property
     def opened(self) -> Inventory | None:
@@ -162,7 +194,21 @@ class ScanSession:
         """Every selected facility planned by ``scanner`` (refusals raise here, before any traffic)."""
         inventory = self.inventory()
         chosen = self.hosts() if hosts is None else hosts
-        return plan_facilities(scanner, options, inventory, inventory.select(self.request.facility), chosen)
+        facilities = inventory.select(self.request.facility)
+        self._say_vault_notices(facilities)
+        return plan_facilities(scanner, options, inventory, facilities, chosen)
+
+    def _say_vault_notices(self, facilities: Sequence[Facility]) -> None:
+        """One line per scanned facility whose vault values the secrets given do not open."""
+        from hisguard.scanners.terminal import terminal_safe
+
+        for facility in facilities:
+            if facility.code in self._noticed:
+                continue
+            self._noticed.add(facility.code)
+            notice = vault_notice(facility)
+            if notice:
+                click.echo(f"hisguard: notice: {terminal_safe(notice)}", err=True)
 
     def run(self, jobs: Sequence[Job], progress: Progress = no_progress) -> list[Run]:
         return run_jobs(jobs, progress)

@@ -28,6 +28,16 @@ from hisguard.scanners.portal_register import (
     check_dates,
     missing_fields,
 )
+from hisguard.scanners.vault import (
+    Keyring,
+    Sealed,
+    VaultLocked,
+    VaultSource,
+    ciphertext_of,
+    is_undecryptable,
+    load_keyring,
+    vault_sources,
+)
 
 FACILITY_GROUP_PREFIX = "facility_"
 FUNCTION_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
@@ -38,15 +48,46 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Secret:
-    """A value from the vault: usable by code, never printed, logged or compared in the clear."""
+    """A value from the vault: usable by code, never printed, logged or compared in the clear.
 
-    __slots__ = ("_value",)
+    A ``!vault`` value stays sealed until ``reveal()``: the first use opens it with the secrets
+    its inventory was loaded with, or raises :class:`VaultLocked` (one line, no part of it).
+    """
 
-    def __init__(self, value: str) -> None:
+    __slots__ = ("_sealed", "_value")
+
+    def __init__(self, value: str | None = None, sealed: Sealed | None = None) -> None:
+        if value is None and sealed is None:
+            raise ValueError("a Secret needs a value or a sealed vault value")
         self._value = value
+        self._sealed = sealed
 
     def reveal(self) -> str:
+        if self._value is None:
+            assert self._sealed is not None
+            self._value = self._sealed.open()
         return self._value
+
+    @property
+    def available(self) -> bool:
+        """Whether the vault secrets given open it (a plain value always is)."""
+        return self.unavailable() is None
+
+    def unavailable(self) -> str | None:
+        """The one-line reason it cannot be opened here, or None."""
+        try:
+            self.reveal()
+        except VaultLocked as exc:
+            return str(exc)
+        return None
+
+    def locked(self) -> Sealed | None:
+        """The sealed value when the vault secrets given do not open it, else None."""
+        return self._sealed if not self.available else None
+
+    def opened_by(self) -> tuple[VaultSource, ...]:
+        """The given vault secrets that each open this value (nothing for a plain value)."""
+        return self._sealed.opened_by() if self._sealed is not None else ()
 
     def __repr__(self) -> str:
         return "Secret(<hidden>)"
@@ -54,10 +95,22 @@ class Secret:
     __str__ = __repr__
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        if not isinstance(other, Secret):
+            return False
+        if self.available and other.available:
+            return other.reveal() == self.reveal()
+        # A value that cannot be opened equals only the same ciphertext.
+        return (
+            self._sealed is not None
+            and other._sealed is not None
+            and bool(self._sealed.ciphertext)
+            and self._sealed.ciphertext == other._sealed.ciphertext
+        )
 
     def __hash__(self) -> int:
-        return hash(("Secret", self._value))
+        # Constant: equal secrets may be one sealed and one plain, and a hash of the value would
+        # be a test of it.
+        return hash("Secret")
 
 
 @dataclass(frozen=True)
@@ -169,6 +222,57 @@ class Inventory:
         return selected
 
 
+def _secrets_in(value: Any) -> Iterator[Secret]:
+    if isinstance(value, Secret):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _secrets_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _secrets_in(item)
+
+
+def vault_notice(facility: Facility) -> str | None:
+    """One line naming the facility's vault values (its variables, accounts and hosts') that the
+    vault secrets given do not open, or None. Said when the facility is scanned, which goes on
+    without them: another facility's scan host is not meant to open them."""
+    secrets = [account.password for account in facility.portal_accounts if account.password is not None]
+    secrets += list(_secrets_in(dict(facility.settings)))
+    for host in facility.hosts:
+        secrets += list(_secrets_in(dict(host.variables)))
+    locked: dict[str, str] = {}  # variable -> vault label
+    for secret in secrets:
+        sealed = secret.locked()
+        if sealed is not None:
+            locked.setdefault(sealed.name, sealed.label)
+    if not locked:
+        return None
+    labels = sorted({label for label in locked.values() if label})
+    vaults = f" (vault id {', '.join(labels)})" if labels else ""
+    return (
+        f"facility {facility.code}: {len(locked)} vault value(s) that no vault secret given opens{vaults}: "
+        f"{', '.join(sorted(locked))}; this scan goes on without them"
+    )
+
+
+def shared_vault_warnings(inventory: Inventory) -> list[str]:
+    """One line per vault secret that opens the portal accounts of more than one facility: each
+    facility's passwords belong in its own vault, so one facility's scan host opens no other's."""
+    opened: dict[VaultSource, set[str]] = {}
+    for code, facility in inventory.facilities.items():
+        for account in facility.portal_accounts:
+            for source in account.password.opened_by() if account.password is not None else ():
+                opened.setdefault(source, set()).add(code)
+    return [
+        f"vault secret {source.option} opens the portal accounts of {len(codes)} facilities "
+        f"({', '.join(sorted(codes))}): give each facility its own vault id "
+        "(ansible-vault encrypt_string --vault-id CODE@FILE)"
+        for source, codes in opened.items()
+        if len(codes) > 1
+    ]
+
+
 WINDOWS_CONNECTIONS = ("winrm", "psrp")
 POWERSHELL_SHELLS = ("powershell", "pwsh")
 
@@ -244,7 +348,6 @@ KNOWN_VARIABLES = frozenset(
         "hisguard_waivers",
     }
 )
-MAX_VAULT_PASSWORD_BYTES = 64 * 1024
 # A facility's own LAN: a network wider than this is a mistake (0.0.0.0/0 would scan the Internet).
 MIN_PREFIX = {4: 8, 6: 32}
 
@@ -318,56 +421,10 @@ def _static_addresses(name: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6A
 SECRET_NAME_HINTS = ("password", "passwd", "secret", "token", "_pass")
 
 
-def _vault_secret_files(vault_password_file: str | None) -> list[str]:
-    files = []
-    if vault_password_file:
-        files.append(vault_password_file)
-    env_file = os.environ.get("ANSIBLE_VAULT_PASSWORD_FILE")
-    if env_file and env_file not in files:
-        files.append(env_file)
-    return files
-
-
-def _install_vault_secrets(loader: Any, password_files: Sequence[str]) -> None:
-    from ansible.errors import AnsibleError
-    from ansible.parsing.vault import VaultSecretsContext, get_file_vault_secret
-
-    from hisguard.scanners.safeload import InputError, check_regular_file
-
-    secrets = []
-    for path in password_files:
-        if not Path(path).is_file():
-            raise InventoryError(f"{path}: vault password file not found")
-        # As ansible does: an executable file is a script whose output is the password.
-        script = os.access(path, os.X_OK)
-        if not script:
-            try:
-                check_regular_file(path, MAX_VAULT_PASSWORD_BYTES)
-            except InputError as exc:
-                raise InventoryError(f"vault password file {exc}") from None
-        try:
-            secret = get_file_vault_secret(filename=path, vault_id="default", loader=loader)
-            secret.load()
-        except AnsibleError as exc:
-            if script:  # its message quotes the script's stderr, which is not ours to print
-                raise InventoryError(f"{path}: the vault password script failed or printed nothing") from None
-            raise InventoryError(f"{path}: cannot read the vault password ({_first_line(exc)})") from None
-        secrets.append(("default", secret))
-    loader.set_vault_secrets(secrets)
-    # ansible-core 2.19 decrypts lazily through one process-wide context that can be set only
-    # once. Every value is decrypted while loading (see _plain), so each load may replace the
-    # secrets with its own: an earlier inventory's password never opens a later one's vault.
-    current = VaultSecretsContext.current(optional=True)
-    if current is None:
-        VaultSecretsContext.initialize(VaultSecretsContext(list(secrets)))
-    else:
-        current.secrets[:] = secrets
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     if text and "decrypt" in text[0].lower():
-        return "cannot decrypt a vault value: wrong or missing vault password (--vault-password-file)"
+        return "cannot decrypt a vault-encrypted file: wrong or missing vault password (--vault-id)"
     return text[0] if text else type(exc).__name__
 
 
@@ -405,8 +462,13 @@ def _quiet_ansible_warnings(collected: list[str]) -> Iterator[None]:
 def load_inventory(
     sources: Sequence[str | os.PathLike[str]],
     vault_password_file: str | None = None,
+    vault_ids: Sequence[str] = (),
 ) -> Inventory:
-    """Read and validate inventories; every problem is one InventoryError line naming the file."""
+    """Read and validate inventories; every problem is one InventoryError line naming the file.
+
+    ``vault_ids``: ``LABEL@FILE`` secrets besides ``vault_password_file`` (the default one). Vault
+    values are opened only when used (``Secret.reveal``), each with the secrets of this load.
+    """
     from ansible import constants as C
     from ansible.errors import AnsibleError
     from ansible.inventory.manager import InventoryManager
@@ -425,7 +487,7 @@ def load_inventory(
     C.INVENTORY_ANY_UNPARSED_IS_FAILED = True
 
     loader = ansible_data_loader(stand_ins={WAIVERS_FILE: {"all": {"vars": {}}}})
-    _install_vault_secrets(loader, _vault_secret_files(vault_password_file))
+    keyring = load_keyring(loader, vault_sources(vault_password_file, vault_ids))
     warnings: list[str] = []
     try:
         with _quiet_ansible_warnings(warnings):
@@ -440,7 +502,7 @@ def load_inventory(
     try:
         if len(paths) > 1:
             _refuse_conflicting_sources(paths, loader)
-        return _build(manager, variables, loader, paths)
+        return _build(manager, variables, loader, paths, keyring)
     except InventoryError:
         _raise_refusal(loader)
         raise
@@ -486,7 +548,7 @@ def _parse_reason(warnings: list[str]) -> str:
     return ""
 
 
-def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inventory:
+def _build(manager: Any, variables: Any, loader: Any, paths: list[str], keyring: Keyring) -> Inventory:
     from ansible.errors import AnsibleError
     from ansible.template import Templar
 
@@ -521,9 +583,10 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
     for host in manager.get_hosts():
         raw = variables.get_vars(host=host)
         templar = Templar(loader=loader, variables=raw)
+        reader = _Reader(templar, keyring, f"host {host.name}")
         try:
             wanted = {
-                key: _plain(templar.template(value), key)
+                key: reader.value(value, key, key)
                 for key, value in raw.items()
                 if key.startswith(("ansible_", "facility_", "hisguard_"))
             }
@@ -539,8 +602,9 @@ def _build(manager: Any, variables: Any, loader: Any, paths: list[str]) -> Inven
         code = group_name[len(FACILITY_GROUP_PREFIX) :]
         group_vars = _group_vars(facility_groups[group_name], loader, paths)
         templar = Templar(loader=loader, variables=group_vars)
+        reader = _Reader(templar, keyring, f"facility {code}")
         try:
-            plain = {key: _plain(templar.template(value), key) for key, value in group_vars.items()}
+            plain = {key: reader.value(value, key, key) for key, value in group_vars.items()}
         except AnsibleError as exc:
             raise InventoryError(f"{source}: group {group_name}: {_first_line(exc)}") from None
         facilities[code] = _facility(code, plain, group_vars, hosts_by_facility.get(code, []), source)
@@ -570,32 +634,64 @@ def _group_vars(group: Any, loader: Any, paths: list[str], own: bool = False) ->
     return merged
 
 
-def _plain(value: Any, name: str) -> Any:
-    """Strip ansible's tagged types; vault values and secret-looking names become Secret."""
-    from ansible.parsing.vault import EncryptedString
+class _Reader:
+    """Templates an inventory's variables leaf by leaf, leaving every ``!vault`` value sealed.
 
-    if isinstance(value, EncryptedString):
-        return Secret(str(value))
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item, name) for item in value]
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        text = str(value)
-        if _is_vaulted(value) or (
-            any(hint in name.lower() for hint in SECRET_NAME_HINTS) and not name.endswith("_file")
-        ):
-            return Secret(text)
-        return text
-    if isinstance(value, date):
+    ansible decrypts a vault value as soon as it templates it (or a list holding it): one value
+    of another facility's vault would fail the whole load. So vault values are taken untouched,
+    and a ``{{ var }}`` naming one that no secret opens becomes an unavailable Secret.
+    """
+
+    def __init__(self, templar: Any, keyring: Keyring, where: str) -> None:
+        self.templar = templar
+        self.keyring = keyring
+        self.where = where
+
+    def value(self, value: Any, name: str, path: str) -> Any:
+        from ansible.errors import AnsibleError
+        from ansible.parsing.vault import EncryptedString
+
+        if isinstance(value, EncryptedString):
+            return self._sealed(ciphertext_of(value), path)
+        if isinstance(value, Mapping):
+            return {str(k): self.value(v, str(k), f"{path}.{k}") for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(item, name, f"{path}[{index}]") for index, item in enumerate(value)]
+        try:
+            templated = self.templar.template(value)
+        except AnsibleError as exc:
+            if not is_undecryptable(exc):
+                raise
+            return Secret(sealed=Sealed("", self.where, path, None))
+        return self._plain(templated, name, path)
+
+    def _sealed(self, ciphertext: str, path: str) -> Secret:
+        return Secret(sealed=Sealed(ciphertext, self.where, path, self.keyring))
+
+    def _plain(self, value: Any, name: str, path: str) -> Any:
+        """Strip ansible's tagged types; vault values and secret-looking names become Secret."""
+        from ansible.parsing.vault import EncryptedString
+
+        if isinstance(value, EncryptedString):  # a {{ var }} that is a vault value, still sealed
+            return self._sealed(ciphertext_of(value), path)
+        if isinstance(value, Mapping):
+            return {str(k): self._plain(v, str(k), f"{path}.{k}") for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._plain(item, name, f"{path}[{index}]") for index, item in enumerate(value)]
+        if isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, int):
+            return int(value)
+        if isinstance(value, float):
+            return float(value)
+        if isinstance(value, str):
+            text = str(value)
+            if _is_vaulted(value) or (
+                any(hint in name.lower() for hint in SECRET_NAME_HINTS) and not name.endswith("_file")
+            ):
+                return Secret(text)
+            return text
         return value
-    return value
 
 
 def _is_vaulted(value: Any) -> bool:
@@ -757,7 +853,11 @@ def _accounts(value: Any, where: str) -> tuple[PortalAccount, ...]:
         if not isinstance(item, Mapping) or not item.get("username"):
             raise InventoryError(f"{where}: hisguard_portal_accounts[{index}] needs a username")
         username = item["username"]
-        username = username.reveal() if isinstance(username, Secret) else str(username)
+        if isinstance(username, Secret):
+            # A vaulted username of a vault not given here: the account is listed, unnamed.
+            username = username.reveal() if username.available else f"<vault {index}>"
+        else:
+            username = str(username)
         if username in seen:
             raise InventoryError(
                 f"{where}: hisguard_portal_accounts[{index}]: username {username!r} is listed twice "

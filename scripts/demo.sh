@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 INV=inventories/lab/hosts.yml
 export ANSIBLE_VAULT_PASSWORD_FILE="$PWD/inventories/lab/vault-password.txt"
+# Each facility's portal passwords are in its own vault (ansible-playbook and hisguard both read this).
+export ANSIBLE_VAULT_IDENTITY_LIST="75901@$PWD/inventories/lab/vault-75901.txt,75902@$PWD/inventories/lab/vault-75902.txt"
 OUT="${DEMO_OUT:-$PWD/out/demo}"
 FACILITY=75901
 # The demo keeps its own installation key and store, apart from anything else on the machine.

@@ -21,4 +21,5 @@ def hisguard_home(
     monkeypatch.setenv("HISGUARD_HOME", str(home))
     monkeypatch.delenv("HISGUARD_STORE", raising=False)
     monkeypatch.delenv("ANSIBLE_VAULT_PASSWORD_FILE", raising=False)
+    monkeypatch.delenv("ANSIBLE_VAULT_IDENTITY_LIST", raising=False)
     yield home

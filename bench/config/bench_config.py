@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from hisguard.lab import vault as lab_vault  # noqa: E402
 from hisguard.scanners.config.catalog import catalog  # noqa: E402
 from hisguard.scanners.config.engine import applicable, evaluate, needed_sections  # noqa: E402
 from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet  # noqa: E402
@@ -50,7 +51,7 @@ def lab_targets(names: list[str] | None) -> list[HostTarget]:
 
     status = runner.status()
     up = {h["name"] for h in status["hosts"] if h["booted"] and h["running"] and h["ssh"]}
-    inventory = load_inventory([str(INVENTORY)], str(INVENTORY / "vault-password.txt"))
+    inventory = load_inventory([str(INVENTORY)], str(INVENTORY / "vault-password.txt"), lab_vault.vault_ids())
     chosen = [t for t in inventory.hosts() if t.name in up and (not names or t.name in names)]
     if not chosen:
         sys.exit("bench_config: no lab host is up (hisguard lab up)")

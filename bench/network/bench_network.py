@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from hisguard.lab import vault as lab_vault
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench" / "lab"))
 
@@ -45,8 +47,7 @@ def hisguard_args(facility: str, targets: list[str]) -> list[str]:
     return [
         "-i",
         str(inventory),
-        "--vault-password-file",
-        str(inventory / "vault-password.txt"),
+        *lab_vault.vault_options(),
         "--facility",
         facility,
         *(word for target in targets for word in ("--target", target)),
@@ -148,8 +149,8 @@ def bench(options: argparse.Namespace) -> int:
     if options.scan_all_runs:
         inventory = REPO / "inventories" / "lab"
         scan_all = [
-            HISGUARD, "scan", "all", "-i", str(inventory), "--vault-password-file",
-            str(inventory / "vault-password.txt"), "--facility", options.facility,
+            HISGUARD, "scan", "all", "-i", str(inventory), *lab_vault.vault_options(),
+            "--facility", options.facility,
             "--format", "json", "--no-store",
         ]  # fmt: skip
         times = []

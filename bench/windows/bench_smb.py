@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from hisguard.lab import vault as lab_vault  # noqa: E402
 from hisguard.scanners.credentials.rules import default_rules  # noqa: E402
 from hisguard.scanners.inventory import load_inventory  # noqa: E402
 from hisguard.scanners.windows.files import budget_for, scan_disk  # noqa: E402
@@ -44,7 +45,7 @@ def main() -> int:
     parser.add_argument("--host", default="win-his-01")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    inventory = load_inventory([str(INVENTORY)], str(INVENTORY / "vault-password.txt"))
+    inventory = load_inventory([str(INVENTORY)], str(INVENTORY / "vault-password.txt"), lab_vault.vault_ids())
     host = next((h for h in inventory.hosts() if h.name == args.host), None)
     if host is None:
         sys.exit(f"bench_smb: no host {args.host} in the lab inventory")

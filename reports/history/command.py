@@ -13,7 +13,7 @@ import click
 from hisguard.reports.history.render import render_json, render_table
 from hisguard.reports.history.timeline import stored_timeline
 from hisguard.reports.model import FacilityInfo
-from hisguard.scanners.cli_options import inventory_options, store_option
+from hisguard.scanners.cli_options import inventory_options, store_option, vault_ids
 from hisguard.scanners.inventory import load_inventory
 from hisguard.scanners.output import EXIT_OK
 from hisguard.scanners.store import Store
@@ -42,7 +42,7 @@ def history(
     """Show a facility's scans, newest first: new, fixed, still open and regressed findings."""
     info = FacilityInfo(code=facility, name="", province="")
     if inventory_paths:
-        known = load_inventory(inventory_paths, vault_password_file).facility(facility)
+        known = load_inventory(inventory_paths, vault_password_file, vault_ids()).facility(facility)
         info = FacilityInfo(code=known.code, name=known.name, province=known.province)
     store = Store(store_url, read_only=True)
     try:

@@ -13,7 +13,7 @@ from hisguard.reports.investigation.targets import (
     build_targets,
     fingerprint_findings,
 )
-from hisguard.scanners.cli_options import facility_code, inventory_options
+from hisguard.scanners.cli_options import facility_code, inventory_options, vault_ids
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.evidence.collect import collect
 from hisguard.scanners.evidence.pack import verify_pack
@@ -29,8 +29,14 @@ def evidence() -> None:
 def _known_secrets(inventory: Inventory) -> list[str]:
     secrets = []
     for facility in inventory.facilities.values():
-        secrets += [a.password.reveal() for a in facility.portal_accounts if a.password is not None]
-        secrets += [h.become_password.reveal() for h in facility.hosts if h.become_password is not None]
+        secrets += [
+            a.password.reveal() for a in facility.portal_accounts if a.password and a.password.available
+        ]
+        secrets += [
+            h.become_password.reveal()
+            for h in facility.hosts
+            if h.become_password and h.become_password.available
+        ]
     return secrets
 
 
@@ -55,7 +61,7 @@ def collect_command(
         raise click.UsageError("give --account NAME or --finding FP (one of them)")
     if not inventory_paths:
         raise click.UsageError("-i INVENTORY is needed to reach the hosts")
-    inventory = load_inventory(inventory_paths, vault_password_file)
+    inventory = load_inventory(inventory_paths, vault_password_file, vault_ids())
     from hisguard.scanners.store import Store
 
     store = Store(store_url, read_only=True)

@@ -103,7 +103,11 @@ def account_of(host: HostTarget) -> DatabaseAccount | None:
         password = Secret(password)
     if password is not None and not isinstance(password, Secret):
         raise InventoryError(f"{where}.password must be a string (an ansible-vault value)")
-    if password is not None and ("\n" in password.reveal() or "\r" in password.reveal()):
+    if (
+        password is not None
+        and password.available
+        and ("\n" in password.reveal() or "\r" in password.reveal())
+    ):
         raise InventoryError(f"{where}.password must be one line")
     address = str(raw.get("host", "127.0.0.1"))
     if not HOST.match(address):

@@ -51,7 +51,8 @@ class Register:
     def __post_init__(self) -> None:
         for account in self.facility.portal_accounts:
             self._users[account.username.lower()] = account
-            if account.password is not None:
+            # Another facility's vault, not given here: identified by username only.
+            if account.password is not None and account.password.available:
                 for variant in _variants(account.password.reveal()):
                     self._digests[keyed_digest(variant, PURPOSE)] = account.name
 

@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.config.catalog import catalog
 from hisguard.scanners.config.scanner import ConfigOptions, scan_fleet
 from hisguard.scanners.findings import Finding, Run, Severity, Status
@@ -32,7 +33,7 @@ UNUSED_ADDRESS = "198.18.0.250"  # on the lab bridge, answered by nobody
 
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
-    return load_inventory([str(INVENTORY)], str(VAULT_PASSWORD))
+    return load_inventory([str(INVENTORY)], str(VAULT_PASSWORD), lab_vault.vault_ids())
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,7 @@ def hisguard(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
-BASE = ("scan", "config", "-i", str(INVENTORY), "--vault-password-file", str(VAULT_PASSWORD), "--no-store")
+BASE = ("scan", "config", "-i", str(INVENTORY), *lab_vault.vault_options(), "--no-store")
 
 
 def test_cli_exit_status_and_json_document(lab: LabInfo, inventory: Inventory) -> None:

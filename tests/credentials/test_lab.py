@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.credentials.rules import default_rules
 from hisguard.scanners.credentials.scanner import run_facility
 from hisguard.scanners.inventory import load_inventory
@@ -16,7 +17,9 @@ OURS = ("C", "D")
 
 
 def _run(code: str) -> Any:
-    inv = load_inventory([REPO / "inventories/lab"], str(REPO / "inventories/lab/vault-password.txt"))
+    inv = load_inventory(
+        [REPO / "inventories/lab"], str(REPO / "inventories/lab/vault-password.txt"), lab_vault.vault_ids()
+    )
     facility = inv.facility(code)
     return run_facility(facility, facility.hosts, [], budget=300)
 

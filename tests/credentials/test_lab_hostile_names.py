@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.credentials.remote import scan_host as remote_scan
 from hisguard.scanners.credentials.scanner import run_facility
 from hisguard.scanners.findings import display_path
@@ -39,7 +40,9 @@ def planted(lab: Any) -> Iterator[str]:
 
 
 def test_remote_scan_of_hostile_file_names_completes_with_escaped_paths(planted: str) -> None:
-    inv = load_inventory([REPO / "inventories/lab"], str(REPO / "inventories/lab/vault-password.txt"))
+    inv = load_inventory(
+        [REPO / "inventories/lab"], str(REPO / "inventories/lab/vault-password.txt"), lab_vault.vault_ids()
+    )
     facility = inv.facility("75901")
     host = facility.host(HOST)
 

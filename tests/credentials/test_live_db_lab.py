@@ -20,7 +20,9 @@ RESOURCE = "postgresql://his-db-01/his/public.ht_thamso"
 def test_live_database_settings_table_is_found(lab: Any) -> None:
     planted = [p.id for p in lab.fleet.planted_on(lab.host("his-db-01"))]
     assert "live-db-portal-credentials" in planted
-    inv = load_inventory([REPO / "inventories/lab"], str(REPO / "inventories/lab/vault-password.txt"))
+    inv = load_inventory(
+        [REPO / "inventories/lab"], str(REPO / "inventories/lab/vault-password.txt"), vault.vault_ids()
+    )
     facility = inv.facility("75901")
     run = run_facility(facility, [facility.host("his-db-01")], [], budget=300)
     assert [e.message for e in run.errors if "postgresql://" in e.message] == []

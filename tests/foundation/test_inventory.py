@@ -15,6 +15,8 @@ from hisguard.scanners.inventory import Secret, load_inventory
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "inventories" / "example"
 EXAMPLE_VAULT = EXAMPLE / "vault-password.example.txt"
+# Each facility's portal passwords are in its own vault.
+EXAMPLE_IDS = tuple(f"{code}@{EXAMPLE / f'vault-{code}.example.txt'}" for code in ("75001", "75123"))
 
 
 def test_example_inventory_loads_two_facilities_with_their_hosts() -> None:
@@ -36,7 +38,7 @@ def test_example_inventory_loads_two_facilities_with_their_hosts() -> None:
 
 
 def test_vault_values_decrypt_and_stay_hidden() -> None:
-    inv = load_inventory([EXAMPLE / "hosts.yml"], str(EXAMPLE_VAULT))
+    inv = load_inventory([EXAMPLE / "hosts.yml"], str(EXAMPLE_VAULT), EXAMPLE_IDS)
     account = inv.facility("75001").portal_accounts[0]
     assert account.username == "75001_BV"
     assert account.allowed_hosts == ("bvdk-his-01", "bvdk-his-02")
@@ -48,11 +50,14 @@ def test_vault_values_decrypt_and_stay_hidden() -> None:
     assert "Vi-du" not in repr(account) and "Vi-du" not in repr(host) and "Vi-du" not in str(inv)
 
 
-def test_vault_password_file_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vault_secrets_from_ansibles_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANSIBLE_VAULT_PASSWORD_FILE", str(EXAMPLE_VAULT))
+    monkeypatch.setenv("ANSIBLE_VAULT_IDENTITY_LIST", EXAMPLE_IDS[1])
     inv = load_inventory([EXAMPLE / "hosts.yml"])
     password = inv.facility("75123").portal_accounts[0].password
     assert password is not None and password.reveal() == "Vi-du-Egw-75123"
+    become = inv.facility("75123").host("ttyt-his-01").become_password
+    assert become is not None and become.reveal() == "Vi-du-sudo-2026!"
 
 
 def test_select_and_limit() -> None:
@@ -159,11 +164,15 @@ def test_missing_inventory_and_vault_file(tmp_path: Path) -> None:
         load_inventory([EXAMPLE / "hosts.yml"], str(tmp_path / "no-vault.txt"))
 
 
-def test_wrong_vault_password_is_one_line(tmp_path: Path) -> None:
+def test_wrong_vault_password_loads_and_its_values_are_one_line_errors(tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not-the-password\n", encoding="utf-8")
-    with pytest.raises(InventoryError, match="vault"):
-        load_inventory([EXAMPLE / "hosts.yml"], str(wrong))
+    inv = load_inventory([EXAMPLE / "hosts.yml"], str(wrong))
+    become = inv.facility("75001").host("bvdk-his-01").become_password
+    assert become is not None and not become.available
+    with pytest.raises(InventoryError, match="ansible_become_password is in vault 'default'") as caught:
+        become.reveal()
+    assert "\n" not in str(caught.value) and "Vi-du" not in str(caught.value)
 
 
 def test_cli_bad_inventory_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -60,8 +60,8 @@ def test_an_executable_vault_password_file_is_run_as_ansible_runs_it(tmp_path: P
     script.write_text(f"#!/bin/sh\nprintf '%s\\n' '{password}'\n", encoding="utf-8")
     script.chmod(0o700)
     inv = load_inventory([EXAMPLE / "hosts.yml"], str(script))
-    secret = inv.facility("75001").portal_accounts[0].password
-    assert secret is not None and secret.reveal() == "Vi-du-Egw-75001"
+    secret = inv.facility("75001").host("bvdk-his-01").become_password
+    assert secret is not None and secret.reveal() == "Vi-du-sudo-2026!"
 
 
 def test_a_failing_vault_password_script_is_one_line_without_its_output(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.cli import cli
 from hisguard.scanners.credentials.scanner import run_facility
 from hisguard.scanners.inventory import Inventory, load_inventory
@@ -20,7 +21,7 @@ HOST = "his-app-01"
 
 
 def lab_inventory() -> Inventory:
-    return load_inventory([INVENTORY], str(VAULT))
+    return load_inventory([INVENTORY], str(VAULT), lab_vault.vault_ids())
 
 
 def scanned_store(tmp: Path) -> str:
@@ -48,8 +49,7 @@ def collect(store_url: str, out: Path, *args: str) -> Result:
             store_url,
             "-i",
             str(INVENTORY),
-            "--vault-password-file",
-            str(VAULT),
+            *lab_vault.vault_options(),
             "--out",
             str(out),
         ],

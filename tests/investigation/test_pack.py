@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hisguard.lab import vault as lab_vault
 from hisguard.reports.investigation.lookup import username_for
 from hisguard.scanners.cli import cli
 from hisguard.scanners.credentials.redact import secret_fingerprint
@@ -109,7 +110,7 @@ def test_log_lines_lose_every_secret() -> None:
 
 
 def test_an_account_is_found_by_name_username_or_fingerprint() -> None:
-    inventory = load_inventory([LAB], str(LAB / "vault-password.txt"))
+    inventory = load_inventory([LAB], str(LAB / "vault-password.txt"), lab_vault.vault_ids())
     (account,) = [a for a in inventory.facility("75901").portal_accounts if a.name == "egw-his"]
     assert account.password is not None
     fp = secret_fingerprint(account.password.reveal())

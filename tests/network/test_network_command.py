@@ -12,12 +12,13 @@ from typing import ClassVar
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.network.driver import NmapJob
 from hisguard.scanners.store import Store
 from tests.entry_point import hisguard
 from tests.network.factories import DATA, answer_for
 
-LAB_INVENTORY = ["-i", "inventories/lab", "--vault-password-file", "inventories/lab/vault-password.txt"]
+LAB_INVENTORY = ["-i", "inventories/lab", *lab_vault.vault_options()]
 LOOPBACK_INVENTORY = ["-i", str(DATA / "inventory-loopback")]
 REPO = DATA.parent.parent.parent
 

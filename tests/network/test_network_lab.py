@@ -20,10 +20,12 @@ from typing import Any
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
+
 REPO = Path(__file__).resolve().parents[2]
 HISGUARD = str(Path(sys.executable).parent / "hisguard")
 LAB = REPO / "inventories" / "lab"
-INVENTORY = ["-i", str(LAB), "--vault-password-file", str(LAB / "vault-password.txt")]
+INVENTORY = ["-i", str(LAB), *lab_vault.vault_options()]
 EXCLUDED = "198.18.0.1"
 
 pytestmark = pytest.mark.lab

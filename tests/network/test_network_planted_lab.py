@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.lab.profile import load_fleet
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +65,7 @@ def found_network_findings(doc: dict[str, Any]) -> Expected:
 
 
 def run_hisguard(*args: str, inventory: Path = LAB) -> dict[str, Any]:
-    options = ["-i", str(inventory), "--vault-password-file", str(LAB / "vault-password.txt")]
+    options = ["-i", str(inventory), *lab_vault.vault_options()]
     result = subprocess.run(
         [HISGUARD, *args, *options, "--facility", FACILITY, "--format", "json", "--no-store"],
         capture_output=True,

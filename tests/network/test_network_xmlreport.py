@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.network.xmlreport import NmapOutputError, clean, parse
 from tests.network.factories import DATA
 
@@ -113,7 +114,7 @@ def test_recorded_lab_scans_are_read_and_judged_like_the_live_lab(recorded: str)
     from hisguard.scanners.network.risks import risk_table
 
     lab = DATA.parent.parent.parent / "inventories" / "lab"
-    facility = load_inventory([lab], str(lab / "vault-password.txt")).facility("75901")
+    facility = load_inventory([lab], str(lab / "vault-password.txt"), lab_vault.vault_ids()).facility("75901")
     report = parse(_read(recorded))
     assert report.complete and report.problems == ()
     up = {h.address for h in report.up_hosts}
@@ -142,7 +143,7 @@ def test_recorded_lab_scan_after_the_firewall_role_closes_the_web_findings() -> 
     from hisguard.scanners.network.risks import risk_table
 
     lab = DATA.parent.parent.parent / "inventories" / "lab"
-    facility = load_inventory([lab], str(lab / "vault-password.txt")).facility("75901")
+    facility = load_inventory([lab], str(lab / "vault-password.txt"), lab_vault.vault_ids()).facility("75901")
     report = parse(_read("lab-75901-app-firewalled.xml"))
     assert report.complete and report.problems == ()
     app = next(h for h in report.hosts if h.address == "198.18.0.10")

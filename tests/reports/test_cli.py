@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from hisguard.lab import vault as lab_vault
 from hisguard.reports.cli import report_command
 from hisguard.reports.model import FacilityInfo
 from hisguard.scanners.errors import HisguardError
@@ -136,8 +137,7 @@ def test_inventory_names_the_facility_and_fills_the_commands(documents: list[str
             "html,ansible",
             "-i",
             str(LAB_INVENTORY),
-            "--vault-password-file",
-            str(LAB_VAULT),
+            *lab_vault.vault_options(),
             "--lang",
             "en",
             "--out",
@@ -158,7 +158,7 @@ def test_account_report_checks_the_register_and_never_shows_the_vault(
 ) -> None:
     from hisguard.scanners.inventory import load_inventory
 
-    inventory = load_inventory([str(LAB_INVENTORY)], str(LAB_VAULT))
+    inventory = load_inventory([str(LAB_INVENTORY)], str(LAB_VAULT), lab_vault.vault_ids())
     (account,) = [a for a in inventory.facility("75901").portal_accounts if a.username == "75901_BV"]
     assert account.password is not None
     vaulted = account.password.reveal()
@@ -171,8 +171,7 @@ def test_account_report_checks_the_register_and_never_shows_the_vault(
             "html,md,json,csv,sarif",
             "-i",
             str(LAB_INVENTORY),
-            "--vault-password-file",
-            str(LAB_VAULT),
+            *lab_vault.vault_options(),
             "--out",
             str(tmp_path),
         )

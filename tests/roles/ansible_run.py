@@ -1,9 +1,9 @@
 """Running the hardening playbooks against the lab, for the role tests and bench/harden.
 
 Every run is ``ansible-playbook`` from the repository root (so ``ansible.cfg`` applies: roles path,
-pipelining, ControlPersist), with the lab inventory and its vault password file, its own SSH
-control-socket directory (other engineers' runs never share a master connection with ours) and an
-Ansible log file, so a test can grep both the output and the log for secrets.
+pipelining, ControlPersist), with the lab inventory and its vault secrets (the fleet's and each
+facility's), its own SSH control-socket directory (other engineers' runs never share a master
+connection with ours) and an Ansible log file, so a test can grep both the output and the log for secrets.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from hisguard.lab import vault as lab_vault
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "inventories" / "lab" / "hosts.yml"
@@ -87,8 +89,7 @@ def run_playbook(
         str(PLAYBOOK_BIN),
         "-i",
         str(INVENTORY),
-        "--vault-password-file",
-        str(VAULT_PASSWORD_FILE),
+        *lab_vault.vault_options(),
         "--limit",
         limit,
         *extra,

@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from hisguard.lab import runner
+from hisguard.lab import vault as lab_vault
 from hisguard.lab.ssh import Session
 from hisguard.scanners.findings import Status
 from hisguard.scanners.inventory import HostTarget, load_inventory
@@ -119,8 +120,7 @@ def _database_vault_values() -> list[str]:
             str(Path(sys.executable).parent / "ansible-inventory"),
             "-i",
             str(INVENTORY),
-            "--vault-password-file",
-            str(VAULT_PASSWORD_FILE),
+            *lab_vault.vault_options(),
             "--host",
             DB_HOST,
         ],
@@ -137,7 +137,7 @@ def _database_vault_values() -> list[str]:
 def _load_targets() -> tuple[dict[str, HostTarget], list[str], list[dict[str, object]]]:
     """The hosts, every secret to look for in Ansible's output, and the accounts with a NEW
     password (a random test value) for the rotation run."""
-    inventory = load_inventory([str(INVENTORY)], str(VAULT_PASSWORD_FILE))
+    inventory = load_inventory([str(INVENTORY)], str(VAULT_PASSWORD_FILE), lab_vault.vault_ids())
     facility = inventory.facility(FACILITY)
     targets = {h.name: h for h in facility.hosts if h.name in HOSTS}
     secrets: list[str] = []

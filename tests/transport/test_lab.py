@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import hisguard.scanners.transport
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.errors import TransportError
 from hisguard.scanners.inventory import HostTarget, load_inventory
 from hisguard.scanners.transport import open_transport
@@ -30,7 +31,7 @@ INVENTORY = REPO / "inventories" / "lab"
 def ws02(lab: LabInfo) -> HostTarget:
     if "ws-02" not in {h.name for h in lab.hosts}:
         pytest.skip("ws-02 is not booted")
-    inventory = load_inventory([str(INVENTORY)], str(INVENTORY / "vault-password.txt"))
+    inventory = load_inventory([str(INVENTORY)], str(INVENTORY / "vault-password.txt"), lab_vault.vault_ids())
     return next(t for t in inventory.hosts() if t.name == "ws-02")
 
 

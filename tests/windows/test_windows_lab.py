@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.credentials.rules import default_rules
 from hisguard.scanners.findings import Run, Status
 from hisguard.scanners.inventory import HostTarget, Inventory, Secret, load_inventory
@@ -45,7 +46,7 @@ def windows_path(path: str) -> str:
 
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
-    return load_inventory([str(INVENTORY)], str(VAULT))
+    return load_inventory([str(INVENTORY)], str(VAULT), lab_vault.vault_ids())
 
 
 @pytest.fixture(scope="module")
@@ -272,7 +273,7 @@ def test_windows_network_risks_on_the_right_hosts(lab: LabInfo) -> None:
 
     hisguard = str(Path(sys.executable).parent / "hisguard")
     result = subprocess.run(
-        [hisguard, "scan", "network", "-i", str(INVENTORY), "--vault-password-file", str(VAULT),
+        [hisguard, "scan", "network", "-i", str(INVENTORY), *lab_vault.vault_options(),
          "--facility", "75901", "--format", "json", "--no-store"],
         capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"},
     )  # fmt: skip
@@ -313,7 +314,7 @@ def test_no_secret_value_in_any_output_of_the_windows_scan(lab: LabInfo, tmp_pat
     outputs = []
     for fmt in ("json", "table"):
         result = subprocess.run(
-            [hisguard, "scan", "windows", "-i", str(INVENTORY), "--vault-password-file", str(VAULT),
+            [hisguard, "scan", "windows", "-i", str(INVENTORY), *lab_vault.vault_options(),
              "--facility", "75901", "--format", fmt, "--store", f"sqlite:///{store}", "--lang", "en"],
             capture_output=True, text=True, timeout=900,
             env={**os.environ, "COLUMNS": "200", "HISGUARD_HOME": str(tmp_path / "home")},
