@@ -21,7 +21,7 @@ from hisguard.reports.documents.pdf import render_pdf
 from hisguard.reports.documents.review import build_review_report
 from hisguard.reports.documents.word import render_docx
 from hisguard.reports.i18n import LANGS
-from hisguard.scanners.cli_options import facility_code, inventory_options, store_option
+from hisguard.scanners.cli_options import facility_code, inventory_options, store_option, vault_ids
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.inventory import Facility, load_inventory
 from hisguard.scanners.vietnam_time import today_in_vietnam
@@ -90,7 +90,7 @@ def documents(
     from hisguard.scanners.store import Store
 
     templates = _templates(templates_dir)
-    inventory = load_inventory(inventory_paths, vault_password_file) if inventory_paths else None
+    inventory = load_inventory(inventory_paths, vault_password_file, vault_ids()) if inventory_paths else None
     store = Store(store_url, read_only=True)
     try:
         source = StoreSource(store, trend_length=2)
