@@ -29,8 +29,9 @@ sys.path.insert(0, str(REPO))
 
 from bench.harden.bench_harden import lynis_index  # noqa: E402
 from hisguard.lab import runner  # noqa: E402
+from hisguard.lab import vault as lab_vault  # noqa: E402
 from hisguard.lab.profile import load_fleet  # noqa: E402
-from tests.roles.ansible_run import HARDEN, INVENTORY, VAULT_PASSWORD_FILE, run_playbook  # noqa: E402
+from tests.roles.ansible_run import HARDEN, INVENTORY, run_playbook  # noqa: E402
 
 HOSTS = ("his-app-01", "his-db-01", "ws-01", "ws-02")
 LIMIT = "facility_75901"
@@ -56,8 +57,7 @@ def scan_config(workdir: Path, hosts: list[str]) -> tuple[int, list[str]]:
             "config",
             "-i",
             str(INVENTORY),
-            "--vault-password-file",
-            str(VAULT_PASSWORD_FILE),
+            *lab_vault.vault_options(),
             "--facility",
             "75901",
             "--limit",

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from hisguard.lab import runner
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.findings import Status
 from hisguard.scanners.inventory import HostTarget, load_inventory
 from hisguard.scanners.transport import open_transport
@@ -82,7 +83,7 @@ def scenarios(lab: LabInfo, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     chosen = os.environ.get("HISGUARD_SCENARIO_WORKDIR")
     workdir = Path(chosen) if chosen else tmp_path_factory.mktemp("scenarios")
     workdir.mkdir(parents=True, exist_ok=True)
-    inventory = load_inventory([str(INVENTORY)], str(VAULT_PASSWORD_FILE))
+    inventory = load_inventory([str(INVENTORY)], str(VAULT_PASSWORD_FILE), lab_vault.vault_ids())
     targets = {h.name: h for h in inventory.facility(FACILITY).hosts}
     results: dict[str, Scenario] = {}
     try:
