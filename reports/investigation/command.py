@@ -118,7 +118,7 @@ def _timeline(
     from hisguard.reports.investigation.trace import build_timeline
     from hisguard.scanners.store import Store
 
-    inventory = load_inventory(inventory_paths, vault_password_file) if inventory_paths else None
+    inventory = load_inventory(inventory_paths, vault_password_file, vault_ids()) if inventory_paths else None
     store = Store(store_url, read_only=True)
     try:
         return build_timeline(
@@ -284,7 +284,7 @@ def notices_command(
     timeline = _timeline(
         account, facility, store_url, inventory_paths, vault_password_file, pack, lookups, portal_networks
     )
-    inventory = load_inventory(inventory_paths, vault_password_file) if inventory_paths else None
+    inventory = load_inventory(inventory_paths, vault_password_file, vault_ids()) if inventory_paths else None
     code = timeline.account.facility or facility
     where = inventory.facilities.get(code) if inventory and code else None
     manifest = Path(pack) / "manifest.json"

@@ -31,7 +31,12 @@ def find_accounts(
 
 
 def _fingerprint_is(account: PortalAccount, fp: str) -> bool:
-    if account.password is None or len(fp) < 6 or not all(c in "0123456789abcdef" for c in fp):
+    if (
+        account.password is None
+        or not account.password.available
+        or len(fp) < 6
+        or not all(c in "0123456789abcdef" for c in fp)
+    ):
         return False
     return secret_fingerprint(account.password.reveal()).startswith(fp)
 

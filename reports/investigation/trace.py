@@ -59,8 +59,14 @@ def known_secrets(inventory: Inventory | None) -> list[str]:
     """Every vault secret the inventory holds: redacted again wherever a pack line is quoted."""
     secrets: list[str] = []
     for facility in inventory.facilities.values() if inventory else ():
-        secrets += [a.password.reveal() for a in facility.portal_accounts if a.password is not None]
-        secrets += [h.become_password.reveal() for h in facility.hosts if h.become_password is not None]
+        secrets += [
+            a.password.reveal() for a in facility.portal_accounts if a.password and a.password.available
+        ]
+        secrets += [
+            h.become_password.reveal()
+            for h in facility.hosts
+            if h.become_password and h.become_password.available
+        ]
     return secrets
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.evidence.pack import PackWriter
 from hisguard.scanners.findings import Finding, Run, Severity, Status, Text, fingerprint
 from hisguard.scanners.inventory import Inventory, load_inventory
@@ -29,7 +30,7 @@ LOOKUPS = 120
 
 
 def inventory() -> Inventory:
-    return load_inventory([INVENTORY], str(VAULT))
+    return load_inventory([INVENTORY], str(VAULT), lab_vault.vault_ids())
 
 
 def password(inv: Inventory) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.scanners.catalog import breach_notices
 from tests.entry_point import hisguard
 from tests.investigation import synthetic
@@ -32,7 +33,7 @@ def _notices(
     code, stdout, err = hisguard(
         [
             "evidence", "notices", "--account", "egw-his", "--facility", "75901", "--store", url,
-            "-i", str(synthetic.INVENTORY), "--vault-password-file", str(synthetic.VAULT),
+            "-i", str(synthetic.INVENTORY), *lab_vault.vault_options(),
             "--pack", str(root), "--out", str(out), "--lang", lang,
             "--portal-network", synthetic.PORTAL_NET,
         ],

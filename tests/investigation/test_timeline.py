@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hisguard.lab import vault as lab_vault
 from hisguard.reports.investigation.packlogs import read_pack
 from hisguard.reports.investigation.timeline import Observation, Timeline
 from hisguard.reports.investigation.trace import build_timeline
@@ -136,8 +137,7 @@ def test_no_secret_and_no_card_number_in_the_timeline(
                 url,
                 "-i",
                 str(synthetic.INVENTORY),
-                "--vault-password-file",
-                str(synthetic.VAULT),
+                *lab_vault.vault_options(),
                 "--pack",
                 str(root),
                 "--format",
