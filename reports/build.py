@@ -32,7 +32,7 @@ from hisguard.reports.scans import FacilityHistory, Scan
 from hisguard.reports.score import host_scores, score
 from hisguard.scanners import __version__
 from hisguard.scanners.catalog import CheckMeta, ids, known_fix, regulations
-from hisguard.scanners.findings import Finding, Remediation, Severity, Status, Text, utcnow
+from hisguard.scanners.findings import FIXES, Finding, Remediation, Severity, Status, Text, utcnow
 
 DEFAULT_TREND_LENGTH = 8
 INVENTORY_PLACEHOLDER = "<inventory>"
@@ -239,20 +239,26 @@ URGENT = Severity.HIGH
 def priorities(actions: Sequence[Action], manual: Action | None) -> tuple[Priority, ...]:
     """What to do first: every critical or high automated action, and every critical or high
     manual check on its own (a person has to do each one), worst first, then the widest."""
-    items = [
-        Priority(
-            severity=a.worst,
-            check_ids=tuple(g.check_id for g in a.checks if g.severity.at_least(URGENT)),
-            title=a.checks[0].title,
-            hosts=a.hosts,
-            findings=a.finding_count,
-            command=a.command,
-            manual=None,
-            anchor=f"action-{a.key}",
+    items = []
+    for a in actions:
+        urgent = [g for g in a.checks if g.severity.at_least(URGENT)]
+        if not urgent:
+            continue
+        # Claimed as a fix only when the command fixes at least one of its urgent checks.
+        mitigates = all(g.effect != FIXES for g in urgent)
+        items.append(
+            Priority(
+                severity=a.worst,
+                check_ids=tuple(g.check_id for g in urgent),
+                title=a.checks[0].title,
+                hosts=a.hosts,
+                findings=a.finding_count,
+                command=a.command,
+                manual=urgent[0].remediation if mitigates else None,
+                anchor=f"action-{a.key}",
+                mitigates=mitigates,
+            )
         )
-        for a in actions
-        if a.worst.at_least(URGENT)
-    ]
     for group in manual.checks if manual else ():
         if group.severity.at_least(URGENT):
             items.append(

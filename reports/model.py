@@ -223,8 +223,10 @@ class Priority:
     hosts: tuple[str, ...]
     findings: int
     command: str | None  # the playbook command, when a role fixes it
-    manual: Text | None  # the check's remediation, when a person must do it
+    manual: Text | None  # the check's remediation, when a person must do it (or finish it)
     anchor: str  # where its details are in the report
+    # The command only mitigates its urgent findings: a person then finishes them (``manual``).
+    mitigates: bool = False
 
 
 @dataclass(frozen=True)

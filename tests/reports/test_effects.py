@@ -132,3 +132,15 @@ def test_the_scan_document_keeps_the_effect() -> None:
     (back,) = scan_document.parse(json.loads(scan_document.dumps([written]))).runs
     (read,) = back.findings
     assert read.remediation is not None and read.remediation.effect == "mitigates"
+
+
+def test_what_to_do_first_says_when_the_command_only_mitigates() -> None:
+    report = _report([_found("N01.telnet")])
+    (first,) = report.first
+    assert first.mitigates and first.command is not None and first.manual is not None
+    text = html.facility(report, "vi")
+    assert "Bộ phận CNTT giảm thiểu rủi ro bằng playbook gia cố" in text
+    assert "Bộ phận CNTT khắc phục bằng playbook gia cố" not in text
+    fixed = _report([_found("N02")])
+    assert not fixed.first[0].mitigates
+    assert "Bộ phận CNTT khắc phục bằng playbook gia cố" in html.facility(fixed, "vi")
