@@ -157,7 +157,7 @@ def _scope(
             clean(host),
             ", ".join(g for g in groups.get(host, ()) if not g.startswith("facility_")),
             clean(details.department_of_host(host)),
-            _t(lang, "Không quét được", "Could not be scanned")
+            _t(lang, "Có lỗi khi quét", "Scan errors")
             if host in unreachable
             else _t(lang, "Đã quét", "Scanned"),
         )
@@ -329,7 +329,7 @@ def _open_checks(lang: str, tr: Translator, failing: Sequence[Finding]) -> list[
         Table(
             tuple(_t(lang, "STT|Mã|Nội dung|Mức độ|Số máy", "No.|Check|Finding|Severity|Hosts").split("|")),
             rows,
-            widths=(0.9, 1.3, 5.6, 1.6, 1.0),
+            widths=(0.9, 2.0, 5.2, 1.6, 1.0),
             caption=_t(lang, "Bảng 6. Phát hiện cần xử lý theo kiểm tra", "Table 6. Open findings by check"),
         ),
     ]
