@@ -548,9 +548,12 @@ def _write_run(conn: Connection, run: Run, unique: Mapping[str, Finding]) -> Non
     # Fingerprint order: B-tree inserts in key order are cheapest, and concurrent writers lock
     # tracked rows in one order, so never deadlock.
     ordered = sorted(unique.values(), key=lambda f: f.fingerprint)
-    finding_rows = [
+    run_id = run.id
+    # Generated as they are written: on PostgreSQL the server parses and indexes the COPY stream
+    # while this process still makes the rest (its JSON is most of our time), on its own core.
+    finding_rows = (
         (
-            run.id,
+            run_id,
             f.fingerprint,
             f.check_id,
             f.status.value,
@@ -561,22 +564,23 @@ def _write_run(conn: Connection, run: Run, unique: Mapping[str, Finding]) -> Non
             finding_json(f),
         )
         for f in ordered
-    ]
+    )
     start, finish = _db_time(conn, started), _db_time(conn, finished)
-    tracked_rows = [
+    fail = Status.FAIL
+    tracked_rows = (
         (
             f.facility or run.facility,
             f.fingerprint,
             f.check_id,
             finish,
             finish,
-            run.id,
-            run.id,
-            start if f.status == Status.FAIL else None,
-            run.id if f.status == Status.FAIL else None,
+            run_id,
+            run_id,
+            start if f.status is fail else None,
+            run_id if f.status is fail else None,
         )
         for f in ordered
-    ]
+    )
     if conn.dialect.name == "postgresql":
         _copy_rows_postgres(conn, finding_rows, tracked_rows)
     else:
@@ -598,7 +602,9 @@ FINDING_COLUMNS = (
 TRACKED_COLUMNS = tuple(column.name for column in tracked.columns)
 
 
-def _execute_many(conn: Connection, stmt: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _execute_many(
+    conn: Connection, stmt: Any, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
     """One executemany of ``stmt`` with rows given in ``columns`` order, straight to the driver."""
     compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
     order = [columns.index(name) for name in compiled.positiontup or ()]
@@ -606,11 +612,13 @@ def _execute_many(conn: Connection, stmt: Any, columns: Sequence[str], rows: lis
         rows = [tuple(row[i] for i in order) for row in rows]
     elif not compiled.positional:
         rows = [dict(zip(columns, row, strict=True)) for row in rows]  # type: ignore[misc]
+    else:
+        rows = list(rows)  # SQLAlchemy's driver call takes a list
     conn.exec_driver_sql(compiled.string, rows)
 
 
 def _copy_rows_postgres(
-    conn: Connection, finding_rows: list[tuple[Any, ...]], tracked_rows: list[tuple[Any, ...]]
+    conn: Connection, finding_rows: Iterable[tuple[Any, ...]], tracked_rows: Iterable[tuple[Any, ...]]
 ) -> None:
     """PostgreSQL: COPY the findings in, and the sightings into a temporary table upserted at once."""
     raw: Any = conn.connection.dbapi_connection

@@ -228,3 +228,91 @@ def test_postgres_stores_what_sqlite_stores(tmp_path: Path, postgres_url: str) -
         store.save_runs(runs)
         store.close()
     assert dump(postgres_url) == dump(sqlite_url)
+
+
+def large_runs() -> list[Run]:
+    """Two runs of 12,000 findings (more than any COPY buffer or IN list), statuses mixed, the
+    second seeing half of the first's problems again, some of them fixed."""
+    base = facility_run("75901", day(1))
+    first = tuple(
+        replace(
+            base.findings[i % len(base.findings)],
+            fingerprint=f"{i:064x}",
+            resource=f"/f/{i}",
+            status=Status.PASS if i % 5 == 0 else Status.FAIL,
+        )
+        for i in range(12_000)
+    )
+    later = facility_run("75901", day(2))
+    second = tuple(
+        replace(f, status=Status.PASS if i % 3 == 0 else f.status) for i, f in enumerate(first[6_000:])
+    )
+    return [replace(later, findings=second), replace(base, findings=first)]  # newest first
+
+
+def test_a_large_batch_stores_what_row_by_row_writing_stored(tmp_path: Path) -> None:
+    runs = large_runs()
+    write_row_by_row(tmp_path / "plain.db", runs)
+    store = Store(f"sqlite:///{tmp_path / 'batched.db'}")
+    store.save_runs(runs)
+    store.close()
+    assert dump(f"sqlite:///{tmp_path / 'batched.db'}") == dump(f"sqlite:///{tmp_path / 'plain.db'}")
+
+
+@pytest.mark.postgres
+def test_postgres_streams_a_large_batch_as_row_by_row_writing_stored(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    runs = large_runs()
+    write_row_by_row(tmp_path / "plain.db", runs)
+    store = Store(postgres_url)
+    store.save_runs(runs)
+    store.close()
+    assert dump(postgres_url) == dump(f"sqlite:///{tmp_path / 'plain.db'}")
+
+
+def _failing_midway(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 5,000th finding's document cannot be made: rows are generated as they are written."""
+    from hisguard.scanners import store as store_module
+
+    made = {"n": 0}
+    real = store_module.finding_json
+
+    def finding_json(finding: Finding) -> str:
+        made["n"] += 1
+        if made["n"] == 5_000:
+            raise RuntimeError("planted failure")
+        return real(finding)
+
+    monkeypatch.setattr(store_module, "finding_json", finding_json)
+
+
+def _nothing_of(url: str, run: Run) -> None:
+    store = Store(url, read_only=True)
+    try:
+        assert not store.has_run(run.id)
+        assert store.tracked("75901") == {}
+    finally:
+        store.close()
+
+
+def test_a_run_that_fails_midway_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [_, run] = large_runs()
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    _failing_midway(monkeypatch)
+    with pytest.raises(RuntimeError, match="planted failure"):
+        Store(url).save_run(run)
+    _nothing_of(url, run)
+
+
+@pytest.mark.postgres
+def test_postgres_run_that_fails_midway_leaves_nothing(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [_, run] = large_runs()
+    _failing_midway(monkeypatch)
+    with pytest.raises(RuntimeError, match="planted failure"):
+        Store(postgres_url).save_run(run)
+    _nothing_of(postgres_url, run)
