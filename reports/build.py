@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
 from hisguard.reports import facts
 from hisguard.reports.diff import Comparison, compare, snapshots, trend
+from hisguard.reports.harden_plays import NOT_HARDENED, reaches
 from hisguard.reports.model import (
     Action,
     Change,
@@ -46,24 +47,14 @@ _PLAIN_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _PATTERN_WORDS = frozenset({"all", "ungrouped"})
 
 
-# playbooks/harden.yml plays on these function groups, never on a Windows host (tests/reports/
-# test_ansible.py holds both to harden.yml): a finding on any other host is manual work.
-HARDEN_GROUPS = ("his_servers", "db_servers", "workstations", "scan_hosts")
-NOT_HARDENED = "windows"
-
-
-def harden_manages(groups: Iterable[str]) -> bool:
-    """True when some play of harden.yml runs on a host of these groups."""
-    names = set(groups)
-    return NOT_HARDENED not in names and bool(names & set(HARDEN_GROUPS))
-
-
-def managed_hosts(scan: Scan, inventory_managed: frozenset[str] | None) -> frozenset[str] | None:
+def managed_hosts(
+    scan: Scan, inventory_managed: Mapping[str, tuple[str, ...]] | None
+) -> frozenset[str] | None:
     """The hosts harden.yml manages: the inventory's word when the report has one; else the
     hosts the scan targeted except those the Windows scanner read (a host the network scanner
     only found on the LAN is in neither). None: an older document that lists no hosts."""
     if inventory_managed is not None:
-        return inventory_managed
+        return frozenset(inventory_managed)
     if not scan.hosts:
         return None
     windows = {f.host for f in scan.findings if f.scanner == NOT_HARDENED}
@@ -193,7 +184,10 @@ def _action_key(remediation: Remediation | None) -> tuple[str, str | None, tuple
 
 
 def _actions(
-    rows: Sequence[Row], inventory: Sequence[str], managed: frozenset[str] | None
+    rows: Sequence[Row],
+    inventory: Sequence[str],
+    managed: frozenset[str] | None,
+    groups: Mapping[str, tuple[str, ...]],
 ) -> tuple[tuple[Action, ...], Action | None]:
     """Group rows by what fixes them. A host no harden.yml play manages (a Windows host, one the
     network scanner found on the LAN) is never reached by a playbook: its rows are manual, and
@@ -204,7 +198,10 @@ def _actions(
     for row in rows:
         key = _action_key(row.finding.remediation)
         effect = effect_of(row.finding, catalog)
-        if effect == MANUAL or (managed is not None and row.finding.host not in managed):
+        host = row.finding.host
+        # harden.yml must run the role there: credential_store never plays on a workstation.
+        unreached = host in groups and key[1] is not None and not reaches(key[1], key[2], groups[host])
+        if effect == MANUAL or (managed is not None and host not in managed) or unreached:
             key, effect = (MANUAL, None, ()), MANUAL
         effects[row.finding.fingerprint] = effect
         by_action.setdefault(key, []).append(row)
@@ -284,9 +281,10 @@ def build_facility_report(
     inventory: Sequence[str] = (),
     trend_length: int = DEFAULT_TREND_LENGTH,
     now: datetime | None = None,
-    managed: frozenset[str] | None = None,
+    managed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> FacilityReport:
-    """``managed``: the hosts harden.yml manages, from the inventory when there is one."""
+    """``managed``: the hosts harden.yml manages and their groups, from the inventory when
+    there is one."""
     scan = history.current
     snaps = snapshots(history)
     comparison = compare(history, snaps)
@@ -304,7 +302,7 @@ def build_facility_report(
             errored.append(_row(finding, comparison))
         elif status == Status.PASS:
             passed += 1
-    actions, manual = _actions(failing, inventory, managed_hosts(scan, managed))
+    actions, manual = _actions(failing, inventory, managed_hosts(scan, managed), managed or {})
     exposed = [r.finding for r in failing if r.finding.scanner == "credentials"]
     return FacilityReport(
         references=cited(actions, manual),

@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from hisguard.reports.account import build_account_report
-from hisguard.reports.build import DEFAULT_TREND_LENGTH, build_facility_report, harden_manages
+from hisguard.reports.build import DEFAULT_TREND_LENGTH, build_facility_report
 from hisguard.reports.context import account_query, facility_info, register_entries
 from hisguard.reports.formats import Format, Output, parse_formats
+from hisguard.reports.harden_plays import harden_manages
 from hisguard.reports.i18n import LANGS
 from hisguard.reports.investigation.lookup import username_for
 from hisguard.reports.model import RollupRow
@@ -80,12 +81,13 @@ def _facility_codes(source: Source, facility: str | None, everything: bool, wher
     )
 
 
-def _managed(inventory: Inventory | None, code: str) -> frozenset[str] | None:
-    """The facility's hosts some harden.yml play runs on, when the inventory is given."""
+def _managed(inventory: Inventory | None, code: str) -> dict[str, tuple[str, ...]] | None:
+    """The facility's hosts some harden.yml play runs on, and their groups, when the inventory
+    is given."""
     facility = inventory.facilities.get(code) if inventory else None
     if facility is None:
         return None
-    return frozenset(h.name for h in facility.hosts if harden_manages(h.groups))
+    return {h.name: tuple(h.groups) for h in facility.hosts if harden_manages(h.groups)}
 
 
 def _facility_reports(

@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from hisguard.reports.build import HARDEN_GROUPS, INVENTORY_PLACEHOLDER, limit_hosts
+from hisguard.reports.build import INVENTORY_PLACEHOLDER, limit_hosts
+from hisguard.reports.harden_plays import HARDEN_GROUPS, HARDEN_ORDER, groups_for
 from hisguard.reports.i18n import N_, Translator
 from hisguard.reports.model import Action, FacilityReport
 from hisguard.reports.naming import facility_stem
@@ -29,20 +30,6 @@ from hisguard.scanners.catalog import roles
 HEADER = N_("remediation playbook for facility %(facility)s, from the scan of %(when)s (Vietnam time).")
 
 MANAGED = HARDEN_GROUPS
-# playbooks/harden.yml, in its order: each role and the function groups it runs on there
-# (tests/reports/test_ansible.py reads harden.yml and holds this table to it).
-HARDEN_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("patch_baseline", MANAGED),
-    ("accounts", MANAGED),
-    ("audit_logging", MANAGED),
-    ("ssh_hardening", MANAGED),
-    ("credential_store", ("his_servers",)),
-    ("database", ("db_servers",)),
-    ("workstation", ("workstations",)),
-    ("firewall", MANAGED),
-)
-# harden.yml also runs these areas of the workstation role on every other managed host.
-WORKSTATION_AREAS_EVERYWHERE = frozenset({"remote_access", "usb_storage"})
 
 # Play names are Jinja-templated by Ansible: only catalog roles/tags (checked when the report was
 # built) and check ids of this shape ever go into one.
@@ -60,13 +47,6 @@ def _one_line(text: str) -> str:
 def toggles(role: str, tags: tuple[str, ...]) -> dict[str, bool]:
     """Each control area's variable of ``role``: on for the areas asked for, off for the rest."""
     return {variable: tag in tags for tag, variable in roles().get(role, {}).items()}
-
-
-def groups_for(role: str, tags: tuple[str, ...]) -> tuple[str, ...]:
-    """The function groups harden.yml applies ``role`` (with these areas) to."""
-    if role == "workstation" and tags and set(tags) <= WORKSTATION_AREAS_EVERYWHERE:
-        return MANAGED
-    return dict(HARDEN_ORDER).get(role, MANAGED)
 
 
 def _order(action: Action) -> int:

@@ -22,7 +22,7 @@ def _report(
     found: list[Finding],
     *,
     hosts: tuple[str, ...] = ("his-app-01", "win-ws-01"),
-    managed: frozenset[str] | None = None,
+    managed: dict[str, tuple[str, ...]] | None = None,
 ) -> FacilityReport:
     return build_facility_report(
         history(run(found, T0, hosts=hosts)), INFO, inventory=("inv",), now=T0, managed=managed
@@ -108,7 +108,7 @@ def test_the_inventory_says_which_hosts_are_managed() -> None:
     report = _report(
         [_found("N02", host="his-app-01"), _found("N02", host="printer-01")],
         hosts=("his-app-01", "printer-01"),
-        managed=frozenset({"his-app-01"}),
+        managed={"his-app-01": ("his_servers",)},
     )
     action = _firewall(report)
     assert action.hosts == ("his-app-01",)
@@ -144,3 +144,19 @@ def test_what_to_do_first_says_when_the_command_only_mitigates() -> None:
     fixed = _report([_found("N02")])
     assert not fixed.first[0].mitigates
     assert "Bộ phận CNTT khắc phục bằng playbook gia cố" in html.facility(fixed, "vi")
+
+
+def test_a_host_the_role_never_plays_on_gets_the_manual_step() -> None:
+    # credential_store runs on the HIS servers only (harden.yml): C01 on a workstation is manual.
+    report = _report(
+        [
+            _found("C01", host="his-app-01", scanner="credentials"),
+            _found("C01", host="ws-01", scanner="credentials"),
+        ],
+        hosts=("his-app-01", "ws-01"),
+        managed={"his-app-01": ("his_servers",), "ws-01": ("workstations",)},
+    )
+    (action,) = report.actions
+    assert action.role == "credential_store" and action.hosts == ("his-app-01",)
+    assert action.command is not None and "ws-01" not in action.command
+    assert report.manual is not None and report.manual.hosts == ("ws-01",)

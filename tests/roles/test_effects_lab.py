@@ -26,8 +26,7 @@ import pytest
 import yaml
 
 from hisguard.lab import runner
-from hisguard.reports.build import harden_manages
-from hisguard.reports.formats.ansible import groups_for
+from hisguard.reports.harden_plays import groups_for, harden_manages
 from hisguard.scanners.catalog import ids, roles
 from hisguard.scanners.inventory import load_inventory
 from tests.lab_fixture import LabInfo
