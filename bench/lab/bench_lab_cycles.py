@@ -13,14 +13,17 @@ after the lock is taken and stopped by its PID before it is released.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-LOCK = "/tmp/hisguard-lab.lock"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import labhold
+
+LOCK = labhold.LOCK
 _BESIDE = Path(sys.executable).parent / "hisguard"
 HISGUARD = str(_BESIDE) if _BESIDE.exists() else "hisguard"
 
@@ -72,8 +75,8 @@ def main() -> int:
     failures = 0
     print("anchor: 10/10 cycles leave nothing, a CPU-heavy process running beside each")
     for cycle in range(1, args.cycles + 1):
-        with open(LOCK, "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        # The lock per cycle (others may use the lab in between), or a caller's `flock` for all.
+        with labhold.lab_lock(LOCK):
             # The busy process runs only while this cycle holds the lab (not while waiting for it).
             hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
             try:
@@ -85,7 +88,6 @@ def main() -> int:
             finally:
                 hog.kill()
                 hog.wait()
-                fcntl.flock(lock, fcntl.LOCK_UN)
         ok = up.returncode == 0 and down.returncode == 0 and not left
         failures += not ok
         said = (down.stdout.strip() or down.stderr.strip()).splitlines()[-1:]
