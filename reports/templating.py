@@ -91,9 +91,16 @@ def path_breaks(value: Any) -> Markup:
     characters: a layout engine left to find break points in a 4,000-character name itself takes
     minutes (WeasyPrint's line breaking grows with the square of an unbreakable run). Each piece
     is a non-wrapping span, so a browser never breaks it at a hyphen ("index-Dk3f9XqA.js")."""
-    text = _LONG_RUN.sub(lambda m: m.group(0) + "\x00", str(value)).replace("/", "/\x00")
-    pieces = [piece for piece in text.split("\x00") if piece]
-    return Markup("<wbr>".join(f'<span class="nw">{escape(piece)}</span>' for piece in pieces))
+    shown = []
+    # Spaces stay plain text (a line may break there, as in any sentence of evidence).
+    for token in re.split(r"(\s+)", str(value)):
+        if not token or token.isspace():
+            shown.append(str(escape(token)))
+            continue
+        text = _LONG_RUN.sub(lambda m: m.group(0) + "\x00", token).replace("/", "/\x00")
+        pieces = [piece for piece in text.split("\x00") if piece]
+        shown.append("<wbr>".join(f'<span class="nw">{escape(piece)}</span>' for piece in pieces))
+    return Markup("".join(shown))
 
 
 def host_list(hosts: Any) -> Markup:

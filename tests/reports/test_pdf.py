@@ -84,6 +84,10 @@ def test_long_names_get_break_points_so_layout_stays_linear() -> None:
     assert shown == "<wbr>".join(f'<span class="nw">{run}</span>' for run in runs)
     assert "".join(runs) == "/srv/" + "x" * 4000
     assert str(path_breaks("<b>&")) == '<span class="nw">&lt;b&gt;&amp;</span>'  # still escaped
+    # A sentence still wraps at its spaces.
+    assert str(path_breaks("kho trình duyệt")) == (
+        '<span class="nw">kho</span> <span class="nw">trình</span> <span class="nw">duyệt</span>'
+    )
     # A piece ends at each "/", and never wraps inside (so never at a hyphen).
     assert str(path_breaks("/var/index-Dk3.js")) == (
         '<span class="nw">/</span><wbr><span class="nw">var/</span><wbr><span class="nw">index-Dk3.js</span>'
