@@ -55,6 +55,8 @@ def render_docx(doc: AdminDocument, template_dir: Path | None = None) -> bytes:
     if doc.recipients:
         _recipients(word, doc)
     _blocks(word, doc.body)
+    # The last body paragraph stays on the signature's page (never a page with only a signature).
+    word.paragraphs[-1].paragraph_format.keep_with_next = True
     _closing(word, doc)
     if doc.appendix:
         _blocks(word, doc.appendix)
@@ -144,6 +146,8 @@ def _borderless(word: WordDocument, cols: int, widths_mm: Sequence[float]) -> Wo
     table: WordTable = word.add_table(rows=1, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    # A header or signature row is never split across two pages.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
         cell.width = Mm(width)
     return table
