@@ -90,7 +90,7 @@ def path_breaks(value: Any) -> Markup:
     """A path that may wrap after each "/" in a narrow column, and inside a name only every 40
     characters: a layout engine left to find break points in a 4,000-character name itself takes
     minutes (WeasyPrint's line breaking grows with the square of an unbreakable run). Each piece
-    is a non-wrapping span, so a browser never breaks it at a hyphen ("index-Dk3f9XqA.js")."""
+    with a hyphen is a non-wrapping span, so a browser never breaks it there ("index-Dk3f9XqA.js")."""
     shown = []
     # Spaces stay plain text (a line may break there, as in any sentence of evidence).
     for token in re.split(r"(\s+)", str(value)):
@@ -99,8 +99,13 @@ def path_breaks(value: Any) -> Markup:
             continue
         text = _LONG_RUN.sub(lambda m: m.group(0) + "\x00", token).replace("/", "/\x00")
         pieces = [piece for piece in text.split("\x00") if piece]
-        shown.append("<wbr>".join(f'<span class="nw">{escape(piece)}</span>' for piece in pieces))
+        shown.append("<wbr>".join(_unbroken(piece) for piece in pieces))
     return Markup("".join(shown))
+
+
+def _unbroken(piece: str) -> str:
+    """A piece with a hyphen in a non-wrapping span (a browser would break after the hyphen)."""
+    return f'<span class="nw">{escape(piece)}</span>' if "-" in piece else str(escape(piece))
 
 
 def host_list(hosts: Any) -> Markup:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -79,16 +78,12 @@ def test_long_names_get_break_points_so_layout_stays_linear() -> None:
     from hisguard.reports.templating import path_breaks
 
     shown = str(path_breaks("/srv/" + "x" * 4000))
-    runs = re.findall(r'<span class="nw">([^<]*)</span>', shown)
+    runs = shown.split("<wbr>")
     assert max(len(run) for run in runs) <= 40
-    assert shown == "<wbr>".join(f'<span class="nw">{run}</span>' for run in runs)
-    assert "".join(runs) == "/srv/" + "x" * 4000
-    assert str(path_breaks("<b>&")) == '<span class="nw">&lt;b&gt;&amp;</span>'  # still escaped
-    # A sentence still wraps at its spaces.
-    assert str(path_breaks("kho trình duyệt")) == (
-        '<span class="nw">kho</span> <span class="nw">trình</span> <span class="nw">duyệt</span>'
-    )
-    # A piece ends at each "/", and never wraps inside (so never at a hyphen).
-    assert str(path_breaks("/var/index-Dk3.js")) == (
-        '<span class="nw">/</span><wbr><span class="nw">var/</span><wbr><span class="nw">index-Dk3.js</span>'
+    assert shown.replace("<wbr>", "") == "/srv/" + "x" * 4000
+    assert str(path_breaks("<b>&")) == "&lt;b&gt;&amp;"  # still escaped
+    # A sentence wraps at its spaces; a piece ends at each "/"; a piece with a hyphen never wraps.
+    assert str(path_breaks("kho trình duyệt")) == "kho trình duyệt"
+    assert str(path_breaks("/var/index-Dk3.js ws-01")) == (
+        '/<wbr>var/<wbr><span class="nw">index-Dk3.js</span> <span class="nw">ws-01</span>'
     )
