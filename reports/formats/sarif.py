@@ -79,12 +79,14 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
-def _fix(action: Action | None) -> dict[str, Any]:
-    """What fixes a rule's findings: the hardening playbook with its role and tags, or a person."""
+def _fix(action: Action | None, group: CheckGroup) -> dict[str, Any]:
+    """What fixes a rule's findings: the hardening playbook with its role and tags, or a person;
+    ``effect`` says whether the playbook fixes them or only mitigates them (the catalog's word)."""
     if action is None or action.role is None:
-        return {"fix": "manual"}
+        return {"fix": "manual", "effect": "manual"}
     return {
         "fix": "playbook",
+        "effect": group.effect,
         "playbook": action.playbook,
         "role": action.role,
         "ansibleTags": list(action.tags),
@@ -103,7 +105,7 @@ def _rule(group: CheckGroup, tr: Translator, action: Action | None = None) -> di
                 tr.text(ref.document) + (f" ({tr.gettext('to be verified')})" if ref.to_be_verified else "")
                 for ref in group.references
             ],
-            **_fix(action),
+            **_fix(action, group),
         },
     }
     if group.rationale:

@@ -160,3 +160,15 @@ def test_a_host_the_role_never_plays_on_gets_the_manual_step() -> None:
     assert action.role == "credential_store" and action.hosts == ("his-app-01",)
     assert action.command is not None and "ws-01" not in action.command
     assert report.manual is not None and report.manual.hosts == ("ws-01",)
+
+
+def test_sarif_rules_say_whether_the_playbook_fixes_or_mitigates() -> None:
+    from hisguard.reports.formats import sarif
+
+    report = _report([_found("N02"), _found("N01.telnet")])
+    rules = {
+        r["id"]: r["properties"]
+        for r in json.loads(sarif.facility(report, "en"))["runs"][0]["tool"]["driver"]["rules"]
+    }
+    assert rules["N02"]["effect"] == "fixes" and rules["N01.telnet"]["effect"] == "mitigates"
+    assert rules["N02"]["playbook"] == "playbooks/harden.yml" and rules["N02"]["ansibleTags"] == ["firewall"]
