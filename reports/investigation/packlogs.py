@@ -34,9 +34,11 @@ _PORTAL = re.compile(
 _LOOKUP = re.compile(r"NhanLichSuKCB|KQNhanLichSuKCB|LichSuKCB|checkThe|KiemTraThe|TraCuuThe|tra_?cuu", re.I)
 _CARD = re.compile(r"(?:maThe|ma_the|MaThe|soThe)=([A-Za-z0-9]{10,15})")
 
+# The request may hold spaces once redacted ("token=<secret, 33-64 chars, fp 449387ddf4>"): the
+# target runs to the protocol, or to the closing quote.
 _WEB = re.compile(
     r"^(?P<client>[0-9A-Fa-f.:]{3,45}) \S{1,64} \S{1,64} \[(?P<time>[^\]]{10,40})\] "
-    r'"(?P<method>[A-Z]{3,10}) (?P<target>\S{1,2048})[^"]{0,64}" (?P<status>\d{3})'
+    r'"(?P<method>[A-Z]{3,10}) (?P<target>[^"]{1,4096}?)(?: HTTP/\d(?:\.\d)?)?" (?P<status>\d{3})'
 )
 _ISO = re.compile(r"^(?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)\s")
 _TRADITIONAL = re.compile(r"^(?P<time>[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d)\s")

@@ -111,7 +111,9 @@ def _web_lines(secret: str) -> bytes:
         card = f"DN479{i % CARDS:010d}"
         lines.append(
             f'198.18.0.22 - - [{at:%d/%b/%Y:%H:%M:%S} +0700] "GET /api/egw/NhanLichSuKCB2018?maThe={card}'
-            f'&token=<token, fp 1234567890> HTTP/1.1" 200 5120 "-" "python-requests/2.31"'
+            # As the collector's redaction leaves a line: the redacted forms hold spaces.
+            "&token=<secret, 33-64 chars, fp 449387ddf4>&id_token=<token, 33-64 chars, fp bafb26608c>"
+            '&password=<secret, 17-32 chars, fp 267b2190d6> HTTP/1.1" 200 5120 "-" "python-requests/2.31"'
         )
     lines.append(
         '198.18.0.10 - - [01/Mar/2025:08:15:41 +0700] "GET /api/egw/NhanLichSuKCB2018?username=75901_BV '
