@@ -266,6 +266,25 @@ def login_observations(pack: PackFacts, anchors: Sequence[datetime]) -> list[Obs
     ]
     near.sort(key=lambda f: (f.when or datetime.min, f.host))
     found = []
+    # sudo lines come in runs (a scan or a collection alone makes dozens): one per host and user.
+    sudo: dict[tuple[str, str], list[LogFact]] = {}
+    for fact in [f for f in near if f.kind == "sudo"]:
+        sudo.setdefault((fact.host, fact.user), []).append(fact)
+    for (host, user), facts in sorted(sudo.items()):
+        span = _span([f.when for f in facts if f.when])
+        found.append(
+            Observation(
+                "sudo",
+                facts[0].when,
+                host,
+                Text(
+                    vi=f"Người dùng {user} chạy {len(facts)} lệnh với sudo trên {host}{span.vi}",
+                    en=f"User {user} ran {len(facts)} command(s) with sudo on {host}{span.en}",
+                ),
+                tuple(_cites(facts)),
+            )
+        )
+    near = [f for f in near if f.kind != "sudo"]
     for fact in near[:MAX_LOGINS]:
         assert fact.when is not None
         if fact.kind == "login":
@@ -273,15 +292,10 @@ def login_observations(pack: PackFacts, anchors: Sequence[datetime]) -> list[Obs
                 vi=f"Đăng nhập SSH vào {fact.host}: người dùng {fact.user} từ {fact.source} ({fact.target})",
                 en=f"SSH login to {fact.host}: user {fact.user} from {fact.source} ({fact.target})",
             )
-        elif fact.kind == "login_failed":
+        else:
             text = Text(
                 vi=f"Đăng nhập SSH sai mật khẩu vào {fact.host}: người dùng {fact.user} từ {fact.source}",
                 en=f"Failed SSH password for {fact.user} on {fact.host} from {fact.source}",
-            )
-        else:
-            text = Text(
-                vi=f"Người dùng {fact.user} chạy lệnh với sudo trên {fact.host}",
-                en=f"User {fact.user} ran a command with sudo on {fact.host}",
             )
         found.append(Observation(fact.kind, fact.when, fact.host, text, (fact_cite(fact),)))
     if len(near) > MAX_LOGINS:
@@ -292,8 +306,8 @@ def login_observations(pack: PackFacts, anchors: Sequence[datetime]) -> list[Obs
                 near[MAX_LOGINS].when,
                 "",
                 Text(
-                    vi=f"Còn {rest} dòng đăng nhập/sudo khác trong khoảng {AROUND.days} ngày quanh các mốc",
-                    en=f"{rest} more login/sudo lines within {AROUND.days} days of the anchors",
+                    vi=f"Còn {rest} dòng đăng nhập khác trong khoảng {AROUND.days} ngày quanh các mốc",
+                    en=f"{rest} more login lines within {AROUND.days} days of the anchors",
                 ),
                 tuple(_cites(near[MAX_LOGINS:])),
             )

@@ -74,7 +74,11 @@ def test_pack_observations_cite_item_ids_and_hashes(tmp_path: Path) -> None:
     # The login close to the sightings is listed, the one seven weeks earlier is not.
     logins = _kinds(timeline.observations, "login")
     assert [o.text.en for o in logins] == ["SSH login to his-app-01: user root from 198.18.0.21 (password)"]
-    assert _kinds(timeline.observations, "sudo") and _kinds(timeline.observations, "login_failed")
+    sudo = _kinds(timeline.observations, "sudo")
+    assert [o.text.en for o in sudo] == [
+        "User hisadmin ran 1 command(s) with sudo on his-app-01 at 2025-03-01 07:56"
+    ]
+    assert _kinds(timeline.observations, "login_failed")
     dated = [o.when for o in timeline.observations if o.when]
     assert dated == sorted(dated)
 
