@@ -58,6 +58,28 @@ def _require_tools() -> None:
         raise LabError(f"missing on this machine: {', '.join(sorted(set(missing)))} (apt-get install them)")
 
 
+INOTIFY_LIMIT = Path("/proc/sys/fs/inotify/max_user_instances")
+INOTIFY_PER_HOST = 6  # systemd, journald, udev-less units: 24 hosts booted under 128, the 25th failed
+
+
+def require_inotify(hosts: int, limit_file: Path = INOTIFY_LIMIT) -> None:
+    """Refuse a boot the machine's inotify limit cannot hold (every host's systemd needs a few).
+
+    Past the limit a container's systemd fails with "Too many open files" and its sshd never
+    starts: a whole wave misses its deadline. Said before anything boots, with the fix.
+    """
+    try:
+        limit = int(limit_file.read_text().strip())
+    except (OSError, ValueError):
+        return
+    needed = INOTIFY_PER_HOST * hosts + 32  # the machine's own users keep some
+    if limit < needed:
+        raise LabError(
+            f"{hosts} hosts need about {needed} inotify instances and fs.inotify.max_user_instances is "
+            f"{limit}: raise it first (sysctl -w fs.inotify.max_user_instances={max(1024, needed)})"
+        )
+
+
 def select_facilities(fleet: Fleet, codes: Sequence[str] = (), every: bool = False) -> list[Facility]:
     """The default facilities plus the ones asked for (or all of them)."""
     if every:
@@ -96,6 +118,7 @@ def up(
             raise LabError("--scale boots the scale lab alone: leave out --facility and --all")
         fleet = scale.with_scale(fleet, scale_hosts)
         facilities = [fleet.facility(scale.CODE)]
+        require_inotify(scale_hosts)
     else:
         facilities = select_facilities(fleet, codes, every)
     report = UpReport()

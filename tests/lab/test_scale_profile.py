@@ -85,3 +85,15 @@ def test_the_wave_size_follows_the_cores_and_the_override(monkeypatch: pytest.Mo
     assert runner.wave_size() == 24
     monkeypatch.setenv("HISGUARD_LAB_WAVE", "3")
     assert runner.wave_size() == 3
+
+
+def test_a_boot_the_inotify_limit_cannot_hold_is_refused_with_the_fix(tmp_path: Path) -> None:
+    from hisguard.lab.runner import require_inotify
+
+    limit = tmp_path / "max_user_instances"
+    limit.write_text("128\n")
+    require_inotify(8, limit)  # the default lab fits
+    with pytest.raises(LabError, match=r"sysctl -w fs.inotify.max_user_instances=1024"):
+        require_inotify(50, limit)
+    limit.write_text("1024\n")
+    require_inotify(50, limit)
