@@ -159,6 +159,7 @@ def test_files_have_tight_modes(scan_host: Session) -> None:
         "/etc/hisguard/ssh": "hisguard hisguard 700",
         "/etc/hisguard/ssh/id_scan": "hisguard hisguard 400",
         "/etc/hisguard/vault-password": "hisguard hisguard 400",
+        "/etc/hisguard/vault-75902": "hisguard hisguard 400",
         "/etc/hisguard/inventory/hosts.yml": "root hisguard 640",
     }
     paths = " ".join(shlex.quote(p) for p in expected)
@@ -166,6 +167,9 @@ def test_files_have_tight_modes(scan_host: Session) -> None:
     assert {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in lines} == expected
     # The lab keeps its vault password file inside the inventory: it must not have been copied.
     assert scan_host.run("test -e /etc/hisguard/inventory/vault-password.txt", sudo=True).status == 1
+    # One vault per facility: scan-02 holds 75902's and never 75901's.
+    assert scan_host.run("test -e /etc/hisguard/vault-75901", sudo=True).status == 1
+    assert scan_host.run("test -e /etc/hisguard/inventory/vault-75901.txt", sudo=True).status == 1
     assert "nologin" in sudo(scan_host, "getent passwd hisguard")
 
 
@@ -197,13 +201,16 @@ def test_the_service_scans_and_leaves_findings_and_reports(scan_host: Session) -
             "runuser -u hisguard -- env HISGUARD_HOME=/var/lib/hisguard"
             " /opt/hisguard/venv/bin/hisguard history"
             " -i /etc/hisguard/inventory -i /etc/hisguard/scan-host.yml"
-            " --vault-password-file /etc/hisguard/vault-password --facility 75902"
+            " --vault-password-file /etc/hisguard/vault-password"
+            " --vault-id 75902@/etc/hisguard/vault-75902 --facility 75902"
             " --store sqlite:////var/lib/hisguard/hisguard.db --format json",
         )
     )
     assert [s["run_ids"] for s in history["scans"]] == [[doc["run"]["id"]]]
     journal = sudo(scan_host, "journalctl -u hisguard-scan.service --no-pager -o cat")
     assert "saved as /var/lib/hisguard/runs/run-" in journal
+    # Its own facility's vault opened: no notice of a value it could not decrypt.
+    assert "no vault secret given opens" not in journal, journal[-2000:]
     # No secret anywhere the scan wrote: the portal password planted on his-app-02, the sudo password.
     written = sudo(scan_host, "find /var/lib/hisguard/runs /var/lib/hisguard/reports -type f -exec cat {} +")
     written += journal
