@@ -15,6 +15,7 @@ up with the same facilities (or the same number of scale hosts).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import fcntl
 import json
@@ -22,7 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,3 +158,19 @@ def holding(need: str) -> Iterator[LabState]:
             if changed or (need == "down" and current().up != found.up):
                 bring(found)
                 print(f"lab: left {found.describe()}, as found", flush=True)
+
+
+def run_bench(
+    need: str, bench: Callable[[argparse.Namespace], int], options: argparse.Namespace, why_root: str
+) -> int:
+    """A lab bench's whole run: root checked, the lab held in the state it needs, exit 2 with one line
+    when the lab cannot be had."""
+    if os.geteuid() != 0:
+        print(f"bench: {why_root}", file=sys.stderr)
+        return 2
+    try:
+        with holding(need):
+            return bench(options)
+    except LabUnavailable as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2

@@ -93,15 +93,7 @@ def main() -> int:
         help="narrow both sides to this address or CIDR (repeatable): a short scan shows the fixed overhead",
     )
     options = parser.parse_args()
-    if os.geteuid() != 0:
-        print("bench: the lab and the SYN scan need root", file=sys.stderr)
-        return 2
-    try:
-        with labhold.holding("up"):
-            return bench(options)
-    except labhold.LabUnavailable as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
+    return labhold.run_bench("up", bench, options, "the lab and the SYN scan need root")
 
 
 def bench(options: argparse.Namespace) -> int:

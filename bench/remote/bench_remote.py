@@ -80,15 +80,7 @@ def main() -> int:
     parser.add_argument("--host", action="append", default=[], help="only this host (repeatable)")
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
-    if os.geteuid() != 0:
-        print("bench: the lab needs root", file=sys.stderr)
-        return 2
-    try:
-        with labhold.holding("up"):
-            return bench(options)
-    except labhold.LabUnavailable as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
+    return labhold.run_bench("up", bench, options, "the lab needs root")
 
 
 def bench(options: argparse.Namespace) -> int:

@@ -80,15 +80,7 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--settle", type=float, default=15.0, help="seconds between boot and memory reading")
     options = parser.parse_args()
-    if os.geteuid() != 0:
-        print("bench: the scale lab needs root", file=sys.stderr)
-        return 2
-    try:
-        with labhold.holding("down"):
-            return bench(options)
-    except labhold.LabUnavailable as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
+    return labhold.run_bench("down", bench, options, "the scale lab needs root")
 
 
 def bench(options: argparse.Namespace) -> int:
