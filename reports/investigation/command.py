@@ -13,31 +13,18 @@ from hisguard.reports.investigation.targets import (
     build_targets,
     fingerprint_findings,
 )
+from hisguard.reports.investigation.trace import known_secrets
 from hisguard.scanners.cli_options import facility_code, inventory_options, vault_ids
 from hisguard.scanners.errors import HisguardError
 from hisguard.scanners.evidence.collect import collect
 from hisguard.scanners.evidence.pack import verify_pack
-from hisguard.scanners.inventory import Inventory, load_inventory
+from hisguard.scanners.inventory import load_inventory
 from hisguard.scanners.terminal import terminal_safe
 
 
 @click.group("evidence")
 def evidence() -> None:
     """Keep the evidence of a leak before anything is repaired."""
-
-
-def _known_secrets(inventory: Inventory) -> list[str]:
-    secrets = []
-    for facility in inventory.facilities.values():
-        secrets += [
-            a.password.reveal() for a in facility.portal_accounts if a.password and a.password.available
-        ]
-        secrets += [
-            h.become_password.reveal()
-            for h in facility.hosts
-            if h.become_password and h.become_password.available
-        ]
-    return secrets
 
 
 @evidence.command("collect")
@@ -79,7 +66,7 @@ def collect_command(
     if not seen:
         raise HisguardError("the store holds no finding for that account or fingerprint: nothing to collect")
     targets = build_targets(seen, inventory)
-    done = collect(targets, Path(out), subject=subject, known_secrets=_known_secrets(inventory))
+    done = collect(targets, Path(out), subject=subject, known_secrets=known_secrets(inventory))
     click.echo(f"evidence pack {done.pack_id}: {done.items} items in {terminal_safe(str(done.root))}")
     for host, marker in sorted(done.markers.items()):
         click.echo(f"  marker on {terminal_safe(host)}: {marker}")
