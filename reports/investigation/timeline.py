@@ -104,6 +104,7 @@ def store_observations(places: Sequence[AccountPlace], account: Account) -> list
     """First sightings, file times, hosts off the register, web roots and bundles, from the scans."""
     found: list[Observation] = []
     off_register: dict[str, list[AccountPlace]] = {}
+    modified: dict[tuple[str, str, datetime], list[Cite]] = {}
     for place in places:
         finding = place.finding
         cite = finding_cite(finding)
@@ -123,18 +124,8 @@ def store_observations(places: Sequence[AccountPlace], account: Account) -> list
         )
         credential = place.credential
         if credential and credential.mtime and not is_log:
-            found.append(
-                Observation(
-                    "modified",
-                    credential.mtime,
-                    host,
-                    Text(
-                        vi=f"Thời điểm sửa đổi của tệp chứa tài khoản trên {host}: {where}",
-                        en=f"Modification time of the file holding the account on {host}: {where}",
-                    ),
-                    (cite,),
-                )
-            )
+            # One line per file and time: several findings in one file share its modification time.
+            modified.setdefault((host, finding.resource, credential.mtime), []).append(cite)
         if place.allowed is False and account.in_register:
             off_register.setdefault(host, []).append(place)
         exposure = set(credential.exposure if credential else ())
@@ -164,6 +155,20 @@ def store_observations(places: Sequence[AccountPlace], account: Account) -> list
                     (cite,),
                 )
             )
+    for (host, path, mtime), cites in sorted(modified.items()):
+        shown = path if len(path) <= 160 else path[:159] + "…"
+        found.append(
+            Observation(
+                "modified",
+                mtime,
+                host,
+                Text(
+                    vi=f"Thời điểm sửa đổi của tệp chứa tài khoản trên {host}: {shown}",
+                    en=f"Modification time of the file holding the account on {host}: {shown}",
+                ),
+                tuple(cites),
+            )
+        )
     allowed = ", ".join(account.allowed_hosts) or "không máy nào"
     allowed_en = ", ".join(account.allowed_hosts) or "no host"
     for host, held in sorted(off_register.items()):

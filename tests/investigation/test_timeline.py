@@ -219,3 +219,31 @@ def test_bad_input_is_one_line(
         ["evidence", "timeline", "--account", "nobody", "--store", url], monkeypatch, capsys
     )
     assert code == 0 and "không có phát hiện nào" in out
+
+
+def test_one_modified_line_per_file_citing_every_finding_in_it() -> None:
+    from datetime import UTC, datetime
+
+    from hisguard.reports.investigation.timeline import Account, store_observations
+    from hisguard.reports.model import AccountPlace, CredentialFacts, FacilityInfo
+
+    mtime = datetime(2025, 3, 1, 1, 10, tzinfo=UTC)
+    seen = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
+    facts = CredentialFacts("password", "egw-his", "75901_BV", "root", "0644", mtime)
+    places = [
+        AccountPlace(
+            FacilityInfo("75901", "", ""),
+            synthetic._finding(check, "his-app-01", "/opt/his/appsettings.json"),
+            facts,
+            seen,
+            seen,
+            present=True,
+            allowed=True,
+        )
+        for check in ("C01", "C02")
+    ]
+    account = Account("75901_BV", "egw-his", "75901", allowed_hosts=("his-app-01",), in_register=True)
+    modified = _kinds(tuple(store_observations(places, account)), "modified")
+    assert len(modified) == 1
+    assert {c.ref for c in modified[0].cites} == {f"finding {p.finding.fingerprint[:12]}" for p in places}
+    assert modified[0].when == mtime and "/opt/his/appsettings.json" in modified[0].text.vi
