@@ -77,10 +77,12 @@ def test_pack_timeline_and_notices_for_the_planted_account(lab: Any, tmp_path: P
     kinds = {(o.kind, o.host) for o in timeline.observations}
     assert {("first_seen", "his-app-01"), ("first_seen", "ws-01"), ("not_allowed", "ws-01")} <= kinds
     assert ("bundle", "his-app-01") in kinds  # the Vite bundle under the web root
-    # The planted access log's /api/egw call, cited by the item that holds it and its hash.
-    web = next(i for i in items if i["source_path"] == "/var/log/his/access.log")
+    # The planted access log's /api/egw call, cited by the item that holds it and its hash (the log
+    # may be in the pack twice: its excerpt, and a copy of the file when a scan found the account in it).
+    web = {i["id"]: i["sha256"] for i in items if i["source_path"] == "/var/log/his/access.log"}
     uses = [o for o in timeline.observations if o.kind == "portal_use"]
-    assert uses and any(c.ref == web["id"] and c.sha256 == web["sha256"] for o in uses for c in o.cites)
+    cited = [c.ref for o in uses for c in o.cites if c.ref in web and c.sha256 == web[c.ref]]
+    assert cited, [(o.text.en, o.cites) for o in uses]
     # root's shell history on his-app-01 calls the egw token URL.
     assert ("history", "his-app-01") in kinds
     assert all(o.cites for o in (*timeline.observations, *timeline.signals))
@@ -104,7 +106,7 @@ def test_pack_timeline_and_notices_for_the_planted_account(lab: Any, tmp_path: P
     ):
         assert part in police, part
     manifest_sha = hashlib.sha256((pack / "manifest.json").read_bytes()).hexdigest()
-    assert manifest_sha in police and web["id"] in police
+    assert manifest_sha in police and cited[0] in police
     breach = _word_text(out / "thong-bao-vi-pham-du-lieu-ca-nhan.docx")
     assert "72 giờ" in breach and "Cục An ninh mạng" in breach and "chưa đối chiếu" in breach
     assert "Kính gửi: Bảo hiểm xã hội tỉnh Đồng Nai" in _word_text(out / "cong-van-bhxh-khoa-tai-khoan.docx")
